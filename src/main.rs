@@ -1,0 +1,61 @@
+//! The `actix-mcp` binary: serves the built-in tools over legacy HTTP+SSE.
+
+use actix_mcp::{builtin_tools, telemetry, McpConfig, McpServer};
+use actix_web::{middleware, App, HttpServer};
+use clap::Parser;
+use std::time::Duration;
+
+/// An MCP server on actix: connect MCP clients to http://HOST:PORT/sse.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Cli {
+    /// Address to listen on. Keep 127.0.0.1 unless clients on other hosts must connect.
+    #[arg(long, env = "MCP_HOST", default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on.
+    #[arg(long, env = "MCP_PORT", default_value_t = 8000)]
+    port: u16,
+    /// Seconds between keep-alive comments on idle event streams.
+    #[arg(long, env = "MCP_KEEP_ALIVE_SECS", default_value_t = 15)]
+    keep_alive_secs: u64,
+    /// Log filter, RUST_LOG syntax (e.g. info, debug, actix_mcp=debug).
+    #[arg(long, env = "MCP_LOG", default_value = "info")]
+    log: String,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "MCP_WORKERS")]
+    workers: Option<usize>,
+}
+
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    let cli = Cli::parse();
+    telemetry::init(&cli.log);
+    let config = McpConfig {
+        keep_alive: Duration::from_secs(cli.keep_alive_secs.max(1)),
+        // The seed articles' clients POST here; the endpoint event names /messages.
+        messages_path_aliases: vec!["/sse/messages".into(), "/messages/".into()],
+        ..McpConfig::default()
+    };
+    let mcp = builtin_tools::all()
+        .into_iter()
+        .fold(McpServer::builder(), |builder, tool| builder.tool(tool))
+        .title("actix-mcp")
+        .instructions(
+            "Tools: `echo` returns a message unchanged; `uppercase_text` upper-cases text.",
+        )
+        .config(config)
+        .build()
+        .map_err(std::io::Error::other)?;
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .wrap(middleware::Logger::new("%r %s %Dms").log_target("http"))
+            .configure(mcp.configure())
+    })
+    .tcp_nodelay(true);
+    if let Some(workers) = cli.workers {
+        server = server.workers(workers);
+    }
+    let server = server.bind((cli.host.as_str(), cli.port))?;
+    tracing::info!(host = %cli.host, port = cli.port, "serving MCP: GET /sse, POST /messages");
+    server.run().await
+}

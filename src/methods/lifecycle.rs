@@ -1,0 +1,169 @@
+//! `initialize` and `ping`: version negotiation, capabilities, server identity.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::protocol::{ProtocolVersion, RpcError};
+
+/// Who we are, as `initialize` reports it.
+#[derive(Debug, Clone)]
+pub struct ServerInfo {
+    pub name: String,
+    pub version: String,
+    /// Display name (2025-06-18 and later).
+    pub title: Option<String>,
+    /// How to use this server, for the model (2025-03-26 and later).
+    pub instructions: Option<String>,
+}
+
+/// The parts of `initialize` params we use.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InitializeParams {
+    protocol_version: String,
+    #[serde(default)]
+    capabilities: Map<String, Value>,
+    client_info: Option<ClientInfo>,
+}
+
+/// The client's `clientInfo`, kept for logs.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ClientInfo {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub version: String,
+}
+
+/// What a session learns from a successful `initialize`.
+#[derive(Debug, Clone)]
+pub struct Negotiated {
+    pub version: ProtocolVersion,
+    pub client: ClientInfo,
+    /// Kept for server→client features that need the client to have declared them.
+    pub client_capabilities: Map<String, Value>,
+}
+
+/// Parses `initialize` params and negotiates the revision.
+pub fn negotiate(params: Option<Map<String, Value>>) -> Result<Negotiated, RpcError> {
+    let params: InitializeParams =
+        serde_json::from_value(Value::Object(params.unwrap_or_default())).map_err(|e| {
+            RpcError::invalid_params(format!("Invalid initialize params: {e}")).with_data(
+                serde_json::json!({
+                    "supported": ProtocolVersion::ALL.map(ProtocolVersion::as_str),
+                }),
+            )
+        })?;
+    Ok(Negotiated {
+        version: ProtocolVersion::negotiate(&params.protocol_version),
+        client: params.client_info.unwrap_or_default(),
+        client_capabilities: params.capabilities,
+    })
+}
+
+#[derive(Serialize)]
+struct ToolsCapability {
+    #[serde(rename = "listChanged")]
+    list_changed: bool,
+}
+
+#[derive(Serialize)]
+struct ServerCapabilities {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tools: Option<ToolsCapability>,
+}
+
+#[derive(Serialize)]
+struct Implementation<'a> {
+    name: &'a str,
+    version: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+}
+
+/// The `InitializeResult`, with only the fields `version` knows.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InitializeResult<'a> {
+    protocol_version: &'static str,
+    capabilities: ServerCapabilities,
+    server_info: Implementation<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    instructions: Option<&'a str>,
+}
+
+pub fn initialize_result(
+    info: &ServerInfo,
+    version: ProtocolVersion,
+    offers_tools: bool,
+) -> InitializeResult<'_> {
+    InitializeResult {
+        protocol_version: version.as_str(),
+        capabilities: ServerCapabilities {
+            tools: offers_tools.then_some(ToolsCapability {
+                list_changed: false,
+            }),
+        },
+        server_info: Implementation {
+            name: &info.name,
+            version: &info.version,
+            title: info
+                .title
+                .as_deref()
+                .filter(|_| version.has_structured_output()),
+        },
+        instructions: info
+            .instructions
+            .as_deref()
+            .filter(|_| version.has_audio_and_annotations()),
+    }
+}
+
+/// `ping` answers with an empty object.
+pub fn ping_result() -> Value {
+    Value::Object(Map::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn params(v: Value) -> Option<Map<String, Value>> {
+        v.as_object().cloned()
+    }
+
+    #[test]
+    fn negotiates_or_rejects_malformed_params() {
+        let n = negotiate(params(json!({"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"c","version":"1"}}))).unwrap();
+        assert_eq!(n.version, ProtocolVersion::V2025_03_26);
+        assert_eq!(n.client.name, "c");
+        let n = negotiate(params(json!({"protocolVersion":"2099-01-01"}))).unwrap();
+        assert_eq!(n.version, ProtocolVersion::LATEST);
+        let err = negotiate(params(json!({"protocolVersion": 5}))).unwrap_err();
+        assert_eq!(err.code, -32602);
+        assert!(negotiate(None).is_err());
+    }
+
+    #[test]
+    fn result_fields_follow_the_version() {
+        let info = ServerInfo {
+            name: "s".into(),
+            version: "1".into(),
+            title: Some("S".into()),
+            instructions: Some("use it".into()),
+        };
+        let old =
+            serde_json::to_value(initialize_result(&info, ProtocolVersion::V2024_11_05, true))
+                .unwrap();
+        assert_eq!(
+            old,
+            json!({"protocolVersion":"2024-11-05","capabilities":{"tools":{"listChanged":false}},"serverInfo":{"name":"s","version":"1"}})
+        );
+        let new =
+            serde_json::to_value(initialize_result(&info, ProtocolVersion::V2025_11_25, true))
+                .unwrap();
+        assert_eq!(new["instructions"], "use it");
+        assert_eq!(new["serverInfo"]["title"], "S");
+    }
+}

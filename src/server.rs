@@ -1,0 +1,167 @@
+//! The server object: builds the shared state (registry actor, tool actors, tool
+//! runtime) once, and mounts the MCP routes into any actix-web `App`.
+//!
+//! Owns: construction and lifetime of everything shared by all workers. Must not:
+//! handle requests (transports do) or hold per-session state (session actors do).
+
+use actix::prelude::*;
+use actix_web::web;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::config::McpConfig;
+use crate::methods::lifecycle::ServerInfo;
+use crate::registry::{CountSessions, Registry};
+use crate::tool::{CatalogError, Tool, ToolCatalog, ToolRuntime};
+use crate::transport;
+
+/// State shared by every worker, session and handler.
+pub struct ServerState {
+    pub config: McpConfig,
+    pub info: ServerInfo,
+    pub tools: ToolCatalog,
+    pub registry: Addr<Registry>,
+    /// Thread the registry actor runs on; stopped with the server.
+    registry_arbiter: Arbiter,
+    /// Thread the tool actors run on; stopped with the server.
+    tool_arbiter: Arbiter,
+    /// Threads tool calls run on; kept alive as long as any session may call a tool.
+    _tool_runtime: ToolRuntime,
+}
+
+impl Drop for ServerState {
+    fn drop(&mut self) {
+        self.registry_arbiter.stop();
+        self.tool_arbiter.stop();
+    }
+}
+
+/// Why a server could not be built.
+#[derive(Debug)]
+pub enum BuildError {
+    Tools(CatalogError),
+    Runtime(std::io::Error),
+    /// `build` must run inside an actix `System` (e.g. under `#[actix_web::main]`).
+    NoSystem,
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Tools(e) => write!(f, "tool set: {e}"),
+            BuildError::Runtime(e) => write!(f, "tool runtime: {e}"),
+            BuildError::NoSystem => {
+                f.write_str("McpServer::build must be called inside a running actix System")
+            }
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// Collects tools, identity and settings; `build` starts the actors.
+pub struct McpServerBuilder {
+    config: McpConfig,
+    info: ServerInfo,
+    tools: Vec<Tool>,
+}
+
+impl McpServerBuilder {
+    pub fn config(mut self, config: McpConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// The `serverInfo.name` and `serverInfo.version` clients see.
+    pub fn name(mut self, name: impl Into<String>, version: impl Into<String>) -> Self {
+        self.info.name = name.into();
+        self.info.version = version.into();
+        self
+    }
+
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.info.title = Some(title.into());
+        self
+    }
+
+    /// Tells the model how to use this server (sent in the `initialize` result).
+    pub fn instructions(mut self, instructions: impl Into<String>) -> Self {
+        self.info.instructions = Some(instructions.into());
+        self
+    }
+
+    pub fn tool(mut self, tool: Tool) -> Self {
+        self.tools.push(tool);
+        self
+    }
+
+    /// Starts the registry actor, one actor per tool and the tool runtime. Call once,
+    /// outside `HttpServer::new` (whose closure runs once per worker), and clone the
+    /// result into the closure so every worker shares one registry.
+    pub fn build(self) -> Result<McpServer, BuildError> {
+        System::try_current().ok_or(BuildError::NoSystem)?;
+        let tool_runtime =
+            ToolRuntime::new(self.config.tool_threads).map_err(BuildError::Runtime)?;
+        let runtime = tool_runtime.handle().ok_or(BuildError::NoSystem)?;
+        let tool_arbiter = Arbiter::new();
+        let tools = ToolCatalog::start(
+            self.tools,
+            &tool_arbiter.handle(),
+            runtime,
+            self.config.tool_call_timeout,
+        )
+        .map_err(BuildError::Tools)?;
+        let registry_arbiter = Arbiter::new();
+        let registry =
+            Registry::start_in_arbiter(&registry_arbiter.handle(), |_| Registry::default());
+        Ok(McpServer {
+            state: Arc::new(ServerState {
+                config: self.config,
+                info: self.info,
+                tools,
+                registry,
+                registry_arbiter,
+                tool_arbiter,
+                _tool_runtime: tool_runtime,
+            }),
+        })
+    }
+}
+
+/// A built MCP server. Cheap to clone; all clones share the same sessions and tools.
+#[derive(Clone)]
+pub struct McpServer {
+    state: Arc<ServerState>,
+}
+
+impl McpServer {
+    pub fn builder() -> McpServerBuilder {
+        McpServerBuilder {
+            config: McpConfig::default(),
+            info: ServerInfo {
+                name: env!("CARGO_PKG_NAME").into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+                title: None,
+                instructions: None,
+            },
+            tools: Vec::new(),
+        }
+    }
+
+    /// Mounts the MCP routes into an `App` or `Scope`:
+    /// `App::new().service(web::scope("/ai").configure(mcp.configure()))`.
+    /// The routes carry their own app data, so they never clash with the app's.
+    pub fn configure(&self) -> impl Fn(&mut web::ServiceConfig) + Clone + 'static {
+        let state = web::Data::from(Arc::clone(&self.state));
+        move |cfg| transport::sse::mount(cfg, &state)
+    }
+
+    pub fn config(&self) -> &McpConfig {
+        &self.state.config
+    }
+
+    /// How many sessions are open right now.
+    pub async fn session_count(&self) -> usize {
+        self.state.registry.send(CountSessions).await.unwrap_or(0)
+    }
+}

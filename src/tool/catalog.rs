@@ -1,0 +1,135 @@
+//! The tool catalog: every registered tool in a stable order, each with its actor.
+//! Built once at start-up and shared (read-only) by every session on every worker.
+
+use actix::{Actor, Addr, ArbiterHandle};
+use std::collections::HashMap;
+use std::fmt;
+use std::time::Duration;
+
+use super::{Tool, ToolActor};
+
+/// A registered tool and the actor that runs its calls.
+pub struct ToolEntry {
+    pub tool: Tool,
+    pub actor: Addr<ToolActor>,
+}
+
+/// All tools, in registration order (the order `tools/list` pages through).
+pub struct ToolCatalog {
+    entries: Vec<ToolEntry>,
+    /// Name → position in `entries`, for `tools/call`.
+    index: HashMap<String, usize>,
+}
+
+/// A `cursor` this server never issued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidCursor;
+
+/// A tool set that cannot be served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatalogError {
+    InvalidName(String),
+    DuplicateName(String),
+}
+
+impl fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CatalogError::InvalidName(name) => write!(
+                f,
+                "invalid tool name {name:?}: use 1-128 characters from A-Z a-z 0-9 _ - ."
+            ),
+            CatalogError::DuplicateName(name) => write!(f, "tool {name:?} is registered twice"),
+        }
+    }
+}
+
+impl std::error::Error for CatalogError {}
+
+/// The tool-name rule of the 2025-11-25 revision.
+fn is_valid_tool_name(name: &str) -> bool {
+    (1..=128).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
+impl ToolCatalog {
+    /// Checks the names and starts one actor per tool on `arbiter`.
+    pub fn start(
+        tools: Vec<Tool>,
+        arbiter: &ArbiterHandle,
+        runtime: tokio::runtime::Handle,
+        call_timeout: Duration,
+    ) -> Result<ToolCatalog, CatalogError> {
+        let mut index = HashMap::new();
+        for (position, tool) in tools.iter().enumerate() {
+            if !is_valid_tool_name(tool.name()) {
+                return Err(CatalogError::InvalidName(tool.name().to_owned()));
+            }
+            if index.insert(tool.name().to_owned(), position).is_some() {
+                return Err(CatalogError::DuplicateName(tool.name().to_owned()));
+            }
+        }
+        let entries = tools
+            .into_iter()
+            .map(|tool| {
+                let actor_tool = tool.clone();
+                let runtime = runtime.clone();
+                let actor = ToolActor::start_in_arbiter(arbiter, move |_| {
+                    ToolActor::new(actor_tool, runtime, call_timeout)
+                });
+                ToolEntry { tool, actor }
+            })
+            .collect();
+        Ok(ToolCatalog { entries, index })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&ToolEntry> {
+        self.index.get(name).map(|&i| &self.entries[i])
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// One page of tools. The cursor is opaque to clients (it is the position of the
+    /// next tool); `Err` means the client sent a cursor we never issued.
+    pub fn page(
+        &self,
+        cursor: Option<&str>,
+        page_size: usize,
+    ) -> Result<(&[ToolEntry], Option<String>), InvalidCursor> {
+        let start = match cursor {
+            None => 0,
+            Some(c) => c
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n > 0 && n < self.entries.len())
+                .ok_or(InvalidCursor)?,
+        };
+        let end = start
+            .saturating_add(page_size.max(1))
+            .min(self.entries.len());
+        let next = (end < self.entries.len()).then(|| end.to_string());
+        Ok((&self.entries[start..end], next))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tool_names_follow_the_spec_rule() {
+        assert!(is_valid_tool_name("echo"));
+        assert!(is_valid_tool_name("a.b-c_D9"));
+        assert!(!is_valid_tool_name(""));
+        assert!(!is_valid_tool_name("has space"));
+        assert!(!is_valid_tool_name(&"x".repeat(129)));
+    }
+}

@@ -1,0 +1,270 @@
+//! A tool's definition: name, description, schemas, annotations and its handler.
+
+use futures_util::future::BoxFuture;
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::future::Future;
+use std::sync::Arc;
+
+use super::{CallToolResult, IntoToolOutput, ToolContext};
+use crate::protocol::ProtocolVersion;
+use crate::schema::schema_object_for;
+
+/// Behaviour hints for clients (2025-03-26 and later). Hints only: clients must not
+/// trust them from servers they do not trust.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolAnnotations {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_only_hint: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destructive_hint: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idempotent_hint: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_world_hint: Option<bool>,
+}
+
+impl ToolAnnotations {
+    /// A tool that only reads, always gives the same answer and touches nothing outside.
+    pub fn read_only() -> Self {
+        ToolAnnotations {
+            read_only_hint: Some(true),
+            destructive_hint: Some(false),
+            idempotent_hint: Some(true),
+            open_world_hint: Some(false),
+            ..Default::default()
+        }
+    }
+}
+
+type Handler = dyn Fn(Value, ToolContext) -> BoxFuture<'static, CallToolResult> + Send + Sync;
+
+/// One tool: what clients see in `tools/list`, and the function `tools/call` runs.
+#[derive(Clone)]
+pub struct Tool {
+    name: String,
+    title: Option<String>,
+    description: String,
+    /// Derived from the argument type; what `tools/list` shows and `tools/call` enforces.
+    input_schema: Arc<Map<String, Value>>,
+    /// Compiled once from `input_schema`, so every call is checked against exactly the
+    /// schema clients were shown.
+    input_validator: Arc<jsonschema::Validator>,
+    /// Present when the tool returns [`super::Structured`] output.
+    output_schema: Option<Arc<Map<String, Value>>>,
+    annotations: Option<ToolAnnotations>,
+    handler: Arc<Handler>,
+}
+
+impl std::fmt::Debug for Tool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tool").field("name", &self.name).finish()
+    }
+}
+
+impl Tool {
+    /// Defines a tool from a typed async function.
+    ///
+    /// `A` is the argument struct: its `JsonSchema` becomes the `inputSchema`, and a
+    /// call whose arguments do not fit it gets an `isError` result naming the problem.
+    /// The function's output may be a `String`, a [`CallToolResult`], content blocks,
+    /// [`super::Structured`] data, or a `Result` of any of those.
+    ///
+    /// # Panics
+    /// If `A`'s schema is not a valid JSON Schema object (a bug in the argument type,
+    /// found at start-up, never on a request path).
+    pub fn new<A, F, Fut, O>(name: impl Into<String>, description: impl Into<String>, f: F) -> Tool
+    where
+        A: DeserializeOwned + JsonSchema + Send + 'static,
+        F: Fn(A, ToolContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = O> + Send + 'static,
+        O: IntoToolOutput,
+    {
+        let name = name.into();
+        let input_schema = schema_object_for::<A>();
+        let input_validator = jsonschema::validator_for(&Value::Object(input_schema.clone()))
+            .unwrap_or_else(|e| panic!("tool `{name}`: argument schema is invalid: {e}"));
+        let tool_name = name.clone();
+        let handler =
+            move |arguments: Value, ctx: ToolContext| -> BoxFuture<'static, CallToolResult> {
+                match serde_json::from_value::<A>(arguments) {
+                    Ok(args) => {
+                        let fut = f(args, ctx);
+                        Box::pin(async move { fut.await.into_call_result() })
+                    }
+                    Err(e) => {
+                        let msg = format!("Invalid arguments for tool `{tool_name}`: {e}");
+                        Box::pin(async move { CallToolResult::error(msg) })
+                    }
+                }
+            };
+        Tool {
+            name,
+            title: None,
+            description: description.into(),
+            input_schema: Arc::new(input_schema),
+            input_validator: Arc::new(input_validator),
+            output_schema: O::output_schema().map(Arc::new),
+            annotations: None,
+            handler: Arc::new(handler),
+        }
+    }
+
+    /// A human-readable display name (2025-06-18 and later).
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    pub fn annotations(mut self, annotations: ToolAnnotations) -> Self {
+        self.annotations = Some(annotations);
+        self
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn input_schema(&self) -> &Map<String, Value> {
+        &self.input_schema
+    }
+
+    /// Checks `arguments` against the input schema; the `Err` text is for the model.
+    pub fn validate_arguments(&self, arguments: &Value) -> Result<(), String> {
+        let problems: Vec<String> = self
+            .input_validator
+            .iter_errors(arguments)
+            .take(8)
+            .map(|e| {
+                let path = e.instance_path().to_string();
+                if path.is_empty() {
+                    e.to_string()
+                } else {
+                    format!("{path}: {e}")
+                }
+            })
+            .collect();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "Invalid arguments for tool `{}`: {}",
+                self.name,
+                problems.join("; ")
+            ))
+        }
+    }
+
+    /// Runs the handler (arguments already validated). Called on the tool runtime.
+    pub(crate) fn call(
+        &self,
+        arguments: Value,
+        ctx: ToolContext,
+    ) -> BoxFuture<'static, CallToolResult> {
+        (self.handler)(arguments, ctx)
+    }
+
+    /// The `Tool` object of `tools/list`, with only the fields `version` knows.
+    pub fn to_wire(&self, version: ProtocolVersion) -> WireTool<'_> {
+        WireTool {
+            name: &self.name,
+            title: self
+                .title
+                .as_deref()
+                .filter(|_| version.has_structured_output()),
+            description: &self.description,
+            input_schema: &self.input_schema,
+            output_schema: self
+                .output_schema
+                .as_deref()
+                .filter(|_| version.has_structured_output()),
+            annotations: self
+                .annotations
+                .as_ref()
+                .filter(|_| version.has_audio_and_annotations()),
+        }
+    }
+}
+
+/// Serializable view of a [`Tool`] for one protocol revision.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireTool<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    description: &'a str,
+    input_schema: &'a Map<String, Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output_schema: Option<&'a Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    annotations: Option<&'a ToolAnnotations>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use serde_json::json;
+
+    #[derive(Deserialize, JsonSchema)]
+    struct Args {
+        /// What to say.
+        message: String,
+        #[schemars(range(min = 1, max = 5))]
+        times: Option<u8>,
+    }
+
+    fn tool() -> Tool {
+        Tool::new("say", "Says it", |a: Args, _ctx| async move {
+            a.message.repeat(a.times.unwrap_or(1) as usize)
+        })
+        .title("Say")
+        .annotations(ToolAnnotations::read_only())
+    }
+
+    #[test]
+    fn schema_comes_from_the_argument_type() {
+        let t = tool();
+        let schema = Value::Object(t.input_schema().clone());
+        assert_eq!(schema["type"], "object");
+        assert_eq!(schema["required"], json!(["message"]));
+        assert_eq!(schema["properties"]["message"]["type"], "string");
+        assert_eq!(
+            schema["properties"]["message"]["description"],
+            "What to say."
+        );
+        assert!(schema.get("$schema").is_none());
+    }
+
+    #[test]
+    fn validation_names_each_problem() {
+        let t = tool();
+        assert!(t.validate_arguments(&json!({"message": "hi"})).is_ok());
+        let err = t.validate_arguments(&json!({"message": 5})).unwrap_err();
+        assert!(err.contains("/message"), "{err}");
+        let err = t.validate_arguments(&json!({})).unwrap_err();
+        assert!(err.contains("message"), "{err}");
+        let err = t
+            .validate_arguments(&json!({"message": "x", "times": 9}))
+            .unwrap_err();
+        assert!(err.contains("/times"), "{err}");
+    }
+
+    #[test]
+    fn wire_form_is_gated_by_version() {
+        let t = tool();
+        let old = serde_json::to_value(t.to_wire(ProtocolVersion::V2024_11_05)).unwrap();
+        assert!(old.get("annotations").is_none() && old.get("title").is_none());
+        let mid = serde_json::to_value(t.to_wire(ProtocolVersion::V2025_03_26)).unwrap();
+        assert_eq!(mid["annotations"]["readOnlyHint"], true);
+        assert!(mid.get("title").is_none());
+        let new = serde_json::to_value(t.to_wire(ProtocolVersion::V2025_06_18)).unwrap();
+        assert_eq!(new["title"], "Say");
+    }
+}

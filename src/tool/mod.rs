@@ -1,0 +1,24 @@
+//! Tools: how a tool is defined (a typed async function plus metadata), how its
+//! arguments are validated, and the tool actors that run calls off the session actors.
+//!
+//! Owns: [`Tool`] definitions, argument validation, the [`ToolCatalog`] every session
+//! reads, and [`ToolActor`]s that start each call on the tool runtime. Must not: touch
+//! transports or session state; a tool call only ever returns a [`CallToolResult`].
+//!
+//! Adding a tool: write an argument struct deriving `Deserialize` + `JsonSchema`, then
+//! `Tool::new("name", "what it does", |args: Args, ctx: ToolContext| async move { ... })`
+//! and register it with `McpServer::builder().tool(...)`. See `src/builtin_tools/`.
+
+mod actor;
+mod catalog;
+mod context;
+mod definition;
+mod output;
+mod runtime;
+
+pub use actor::{Invoke, ToolActor, ToolCall, ToolOutcome};
+pub use catalog::{CatalogError, InvalidCursor, ToolCatalog, ToolEntry};
+pub use context::ToolContext;
+pub use definition::{Tool, ToolAnnotations, WireTool};
+pub use output::{CallToolResult, IntoToolOutput, Structured, WireCallToolResult};
+pub use runtime::ToolRuntime;

@@ -1,0 +1,102 @@
+//! Tools that exist only to exercise the server: delays, panics, every content type,
+//! structured output.
+
+use actix_mcp::{Annotations, CallToolResult, Content, Role, Structured, Tool, ToolContext};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+#[derive(Deserialize, JsonSchema)]
+pub struct SlowArgs {
+    /// Echoed back.
+    pub tag: String,
+    /// How long to wait before answering.
+    pub delay_ms: u64,
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct NoArgs {}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct SizeArgs {
+    /// How many bytes of text to return.
+    pub bytes: usize,
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct AddArgs {
+    pub a: i64,
+    pub b: i64,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct Sum {
+    pub sum: i64,
+}
+
+pub fn all() -> Vec<Tool> {
+    vec![
+        Tool::new(
+            "slow_echo",
+            "Waits delay_ms, then returns tag; stops early when cancelled.",
+            |a: SlowArgs, ctx: ToolContext| async move {
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_millis(a.delay_ms)) => a.tag,
+                    _ = ctx.cancelled() => "cancelled".to_owned(),
+                }
+            },
+        ),
+        Tool::new(
+            "panics",
+            "Always panics.",
+            |_: NoArgs, _ctx: ToolContext| async move {
+                if true {
+                    panic!("this tool always panics");
+                }
+                String::new()
+            },
+        ),
+        Tool::new(
+            "blocks_thread",
+            "Blocks its thread for delay_ms (a badly written tool).",
+            |a: SlowArgs, _ctx: ToolContext| async move {
+                std::thread::sleep(Duration::from_millis(a.delay_ms));
+                a.tag
+            },
+        ),
+        Tool::new(
+            "fails",
+            "Returns an error.",
+            |_: NoArgs, _ctx: ToolContext| async move {
+                Err::<String, _>("the upstream service said no")
+            },
+        ),
+        Tool::new(
+            "big_text",
+            "Returns `bytes` bytes of text.",
+            |a: SizeArgs, _ctx: ToolContext| async move { "x".repeat(a.bytes) },
+        ),
+        Tool::new(
+            "add",
+            "Adds two integers.",
+            |a: AddArgs, _ctx: ToolContext| async move { Structured(Sum { sum: a.a + a.b }) },
+        ),
+        Tool::new(
+            "all_content",
+            "Returns one block of every content type.",
+            |_: NoArgs, _ctx: ToolContext| async move {
+                CallToolResult::content(vec![
+                    Content::text("text").with_annotations(Annotations {
+                        audience: Some(vec![Role::User]),
+                        priority: Some(1.0),
+                        last_modified: Some("2025-01-01T00:00:00Z".into()),
+                    }),
+                    Content::image("iVBORw0KGgo=", "image/png"),
+                    Content::audio("UklGRg==", "audio/wav"),
+                    Content::embedded_text("test://doc", Some("text/plain"), "embedded"),
+                    Content::resource_link("test://doc", "doc"),
+                ])
+            },
+        ),
+    ]
+}

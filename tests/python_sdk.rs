@@ -1,0 +1,71 @@
+//! The official Python MCP SDK (PyPI `mcp`, installed by scripts/install-test-deps.sh)
+//! connects over legacy HTTP+SSE, lists and calls both built-in tools. The test fails,
+//! never skips, when the client is missing.
+
+mod common;
+
+use common::{fast_config, start_server};
+use std::path::PathBuf;
+use std::process::Stdio;
+
+fn python() -> PathBuf {
+    let venv_python =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-deps/venv/bin/python");
+    assert!(
+        venv_python.exists(),
+        "the Python MCP SDK is not installed: run scripts/install-test-deps.sh \
+         (the README's test command, scripts/test.sh, does)"
+    );
+    venv_python
+}
+
+async fn run_check(url: &str, args: &[&str]) -> String {
+    let script =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/clients/python/sse_client_check.py");
+    let output = tokio::process::Command::new(python())
+        .arg(script)
+        .arg("--url")
+        .arg(url)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .await
+        .expect("run the Python client");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "Python SDK client failed ({}):\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+#[actix_web::test]
+async fn python_sdk_client_in_default_mode_falls_back_and_calls_both_tools() {
+    let server = start_server(fast_config(), "").await;
+    let out = run_check(
+        &format!("{}/sse", server.base_url),
+        &["--sessions", "4", "--calls", "12"],
+    )
+    .await;
+    // Default mode probes server/discover first; our prompt error makes it initialize.
+    assert!(out.contains("4 sessions"), "{out}");
+    assert!(
+        out.contains("(protocol 2025-11-25) via initialize"),
+        "{out}"
+    );
+}
+
+#[actix_web::test]
+async fn python_sdk_classic_session_over_a_mounted_prefix() {
+    let server = start_server(fast_config(), "/tools/mcp").await;
+    let out = run_check(
+        &format!("{}/tools/mcp/sse", server.base_url),
+        &["--api", "session", "--sessions", "2", "--calls", "8"],
+    )
+    .await;
+    assert!(out.contains("2 sessions"), "{out}");
+    assert!(out.contains("via initialize"), "{out}");
+}

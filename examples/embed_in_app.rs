@@ -1,0 +1,65 @@
+//! An existing actix-web app that adds MCP beside its own routes (the second seed
+//! article's point): the app keeps `/` and `/api/weather`; MCP clients connect to
+//! `http://127.0.0.1:8080/mcp/sse`.
+//!
+//! Run: `cargo run --example embed_in_app`
+
+use actix_mcp::{McpServer, Tool, ToolAnnotations, ToolContext};
+use actix_web::{web, App, HttpServer, Responder};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// The app's own data, shared by its HTTP routes and its MCP tool.
+fn forecast_for(city: &str) -> String {
+    let sunny = city.len().is_multiple_of(2);
+    format!(
+        "{city}: {}",
+        if sunny {
+            "sunny, 21°C"
+        } else {
+            "light rain, 14°C"
+        }
+    )
+}
+
+async fn weather(path: web::Path<String>) -> impl Responder {
+    forecast_for(&path)
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct ForecastArgs {
+    /// City name, e.g. "Lisbon".
+    city: String,
+}
+
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    let mcp = McpServer::builder()
+        .name("weather-app", "1.0.0")
+        .instructions("Use `forecast` to get today's weather for a city.")
+        .tool(
+            Tool::new(
+                "forecast",
+                "Today's weather for a city.",
+                |args: ForecastArgs, _ctx: ToolContext| async move { forecast_for(&args.city) },
+            )
+            .annotations(ToolAnnotations::read_only()),
+        )
+        .build()
+        .map_err(std::io::Error::other)?;
+
+    println!(
+        "app on http://127.0.0.1:8080/ — MCP clients connect to http://127.0.0.1:8080/mcp/sse"
+    );
+    // Build the MCP server once, outside the closure: every worker shares its sessions.
+    HttpServer::new(move || {
+        App::new()
+            .route("/", web::get().to(|| async { "my existing app" }))
+            .route("/api/weather/{city}", web::get().to(weather))
+            .service(web::scope("/mcp").configure(mcp.configure()))
+    })
+    .tcp_nodelay(true)
+    .bind(("127.0.0.1", 8080))?
+    .run()
+    .await
+}

@@ -5,6 +5,23 @@ use std::time::Duration;
 /// Everything an operator may tune. `McpConfig::default()` is what the binary runs with.
 #[derive(Debug, Clone)]
 pub struct McpConfig {
+    /// The Streamable HTTP endpoint (relative to the mount prefix).
+    pub mcp_path: String,
+    /// How Streamable HTTP answers a request: JSON when the answer is all there is
+    /// (`Auto`), or always one of the two.
+    pub response_mode: ResponseMode,
+    /// A Streamable HTTP session with no request, no open stream and no call in flight
+    /// for this long is closed (clients rarely send DELETE).
+    pub session_idle_ttl: Duration,
+    /// A Streamable HTTP session whose client never sends `notifications/initialized`
+    /// within this time after opening is closed.
+    pub init_timeout: Duration,
+    /// Events kept per Streamable HTTP session for `Last-Event-ID` resumption…
+    pub replay_buffer_events: usize,
+    /// …and at most this many bytes of them (oldest go first).
+    pub replay_buffer_bytes: usize,
+    /// The reconnect delay (`retry:`) sent to 2025-11-25+ clients on resumable streams.
+    pub sse_retry: Duration,
     /// Where the legacy HTTP+SSE stream is opened (relative to the mount prefix).
     pub sse_path: String,
     /// Where legacy clients POST their messages (relative to the mount prefix); the
@@ -18,9 +35,10 @@ pub struct McpConfig {
     pub keep_alive: Duration,
     /// Bodies above this size get 413.
     pub max_body_bytes: usize,
-    /// Server→client messages queued for one SSE stream. A client that stops reading
-    /// until this many are waiting is disconnected and its session closed: per-session
-    /// memory stays bounded whatever the client does.
+    /// Messages queued for one response stream. A legacy SSE client that stops reading
+    /// until this many are waiting is disconnected and its session closed; a Streamable
+    /// HTTP stream in that state is cut and its events wait in the replay buffer. Either
+    /// way per-session memory stays bounded whatever the client does.
     pub outbound_queue: usize,
     /// Requests one session may have in flight; more are answered with an error.
     pub max_in_flight_per_session: usize,
@@ -35,6 +53,13 @@ pub struct McpConfig {
 impl Default for McpConfig {
     fn default() -> Self {
         McpConfig {
+            mcp_path: "/mcp".into(),
+            response_mode: ResponseMode::Auto,
+            session_idle_ttl: Duration::from_secs(30 * 60),
+            init_timeout: Duration::from_secs(60),
+            replay_buffer_events: 256,
+            replay_buffer_bytes: 4 * 1024 * 1024,
+            sse_retry: Duration::from_secs(3),
             sse_path: "/sse".into(),
             messages_path: "/messages".into(),
             messages_path_aliases: Vec::new(),
@@ -49,4 +74,16 @@ impl Default for McpConfig {
                 .unwrap_or(2),
         }
     }
+}
+
+/// How Streamable HTTP answers a POSTed request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseMode {
+    /// `application/json` when the answer is the only message; an SSE stream as soon as
+    /// anything (progress, a log message, a server request) has to go before it.
+    Auto,
+    /// Always `application/json`; messages before the answer are dropped.
+    JsonOnly,
+    /// Always an SSE stream that ends after the answer.
+    SseOnly,
 }

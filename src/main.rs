@@ -1,11 +1,12 @@
 //! The `actix-mcp` binary: serves the built-in tools over legacy HTTP+SSE.
 
-use actix_mcp::{builtin_tools, telemetry, McpConfig, McpServer};
+use actix_mcp::{builtin_tools, config::ResponseMode, telemetry, McpConfig, McpServer};
 use actix_web::{middleware, App, HttpServer};
 use clap::Parser;
 use std::time::Duration;
 
-/// An MCP server on actix: connect MCP clients to http://HOST:PORT/sse.
+/// An MCP server on actix. Streamable HTTP clients connect to http://HOST:PORT/mcp,
+/// legacy HTTP+SSE clients to http://HOST:PORT/sse.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Cli {
@@ -18,6 +19,17 @@ struct Cli {
     /// Seconds between keep-alive comments on idle event streams.
     #[arg(long, env = "MCP_KEEP_ALIVE_SECS", default_value_t = 15)]
     keep_alive_secs: u64,
+    /// How Streamable HTTP answers requests: auto (JSON unless something must be
+    /// streamed first), json (always JSON), sse (always an event stream).
+    #[arg(long, env = "MCP_RESPONSE_MODE", default_value = "auto", value_parser = ["auto", "json", "sse"])]
+    response_mode: String,
+    /// Close a Streamable HTTP session after this many idle seconds.
+    #[arg(long, env = "MCP_SESSION_IDLE_TTL_SECS", default_value_t = 1800)]
+    session_idle_ttl_secs: u64,
+    /// Close a Streamable HTTP session whose client has not sent
+    /// notifications/initialized this many seconds after opening it.
+    #[arg(long, env = "MCP_INIT_TIMEOUT_SECS", default_value_t = 60)]
+    init_timeout_secs: u64,
     /// Log filter, RUST_LOG syntax (e.g. info, debug, actix_mcp=debug).
     #[arg(long, env = "MCP_LOG", default_value = "info")]
     log: String,
@@ -32,6 +44,13 @@ async fn main() -> std::io::Result<()> {
     telemetry::init(&cli.log);
     let config = McpConfig {
         keep_alive: Duration::from_secs(cli.keep_alive_secs.max(1)),
+        response_mode: match cli.response_mode.as_str() {
+            "json" => ResponseMode::JsonOnly,
+            "sse" => ResponseMode::SseOnly,
+            _ => ResponseMode::Auto,
+        },
+        session_idle_ttl: Duration::from_secs(cli.session_idle_ttl_secs.max(1)),
+        init_timeout: Duration::from_secs(cli.init_timeout_secs.max(1)),
         // The seed articles' clients POST here; the endpoint event names /messages.
         messages_path_aliases: vec!["/sse/messages".into(), "/messages/".into()],
         ..McpConfig::default()
@@ -56,6 +75,10 @@ async fn main() -> std::io::Result<()> {
         server = server.workers(workers);
     }
     let server = server.bind((cli.host.as_str(), cli.port))?;
-    tracing::info!(host = %cli.host, port = cli.port, "serving MCP: GET /sse, POST /messages");
+    tracing::info!(
+        host = %cli.host,
+        port = cli.port,
+        "serving MCP: Streamable HTTP on /mcp, legacy HTTP+SSE on /sse + /messages"
+    );
     server.run().await
 }

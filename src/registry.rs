@@ -8,8 +8,7 @@
 use actix::prelude::*;
 use std::collections::HashMap;
 
-use crate::protocol::Message;
-use crate::session::{Deliver, Session, SessionId};
+use crate::session::{Envelope, Refusal, Session, SessionId};
 
 /// Registrations, lookups and routes waiting in the mailbox before senders wait.
 const MAILBOX_CAPACITY: usize = 4096;
@@ -59,19 +58,21 @@ impl Handler<Unregister> for Registry {
     }
 }
 
-/// Why a message could not be routed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why an envelope could not be delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RouteError {
     /// No such session, or it has ended.
     UnknownSession,
+    /// The session would not take it.
+    Refused(Refusal),
 }
 
-/// Forward a client's message to its session. Resolves once the session holds it.
+/// Forward a client's envelope to its session. Resolves once the session has taken it.
 #[derive(Message)]
 #[rtype(result = "Result<(), RouteError>")]
 pub struct Route {
     pub id: SessionId,
-    pub message: Message,
+    pub envelope: Envelope,
 }
 
 impl Handler<Route> for Registry {
@@ -80,8 +81,14 @@ impl Handler<Route> for Registry {
     fn handle(&mut self, msg: Route, _ctx: &mut Self::Context) -> Self::Result {
         match self.sessions.get(&msg.id) {
             Some(session) => {
-                let delivery = session.send(Deliver(msg.message));
-                Box::pin(async move { delivery.await.map_err(|_| RouteError::UnknownSession) })
+                let delivery = session.send(msg.envelope);
+                Box::pin(async move {
+                    match delivery.await {
+                        Ok(taken) => taken.map_err(RouteError::Refused),
+                        // The session stopped while the envelope waited.
+                        Err(_) => Err(RouteError::UnknownSession),
+                    }
+                })
             }
             None => Box::pin(async { Err(RouteError::UnknownSession) }),
         }

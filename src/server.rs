@@ -153,7 +153,10 @@ impl McpServer {
     /// The routes carry their own app data, so they never clash with the app's.
     pub fn configure(&self) -> impl Fn(&mut web::ServiceConfig) + Clone + 'static {
         let state = web::Data::from(Arc::clone(&self.state));
-        move |cfg| transport::sse::mount(cfg, &state)
+        move |cfg| {
+            transport::streamable::mount(cfg, &state);
+            transport::sse::mount(cfg, &state);
+        }
     }
 
     pub fn config(&self) -> &McpConfig {

@@ -119,6 +119,15 @@ pub fn initialize_result(
     }
 }
 
+/// The 2026-07-28 `server/discover`, which we do not speak yet: a prompt, specific
+/// error makes such clients fall back to `initialize`.
+pub fn discover_unsupported() -> RpcError {
+    RpcError::method_not_found(super::names::SERVER_DISCOVER).with_data(serde_json::json!({
+        "reason": "this server speaks the initialize handshake; send `initialize`",
+        "supported": ProtocolVersion::ALL.map(ProtocolVersion::as_str),
+    }))
+}
+
 /// `ping` answers with an empty object.
 pub fn ping_result() -> Value {
     Value::Object(Map::new())

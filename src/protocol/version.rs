@@ -55,9 +55,19 @@ impl ProtocolVersion {
         self >= ProtocolVersion::V2025_06_18
     }
 
-    /// Icons, `execution`, URL elicitation, SSE priming events.
+    /// Icons, `execution`, URL elicitation.
     pub fn has_icons(self) -> bool {
         self >= ProtocolVersion::V2025_11_25
+    }
+
+    /// SSE priming events (id + empty data) and `retry:`; older clients break on them.
+    pub fn has_sse_priming(self) -> bool {
+        self >= ProtocolVersion::V2025_11_25
+    }
+
+    /// JSON-RPC batches: only 2025-03-26 has them.
+    pub fn has_batching(self) -> bool {
+        self == ProtocolVersion::V2025_03_26
     }
 }
 

@@ -5,16 +5,21 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
-use super::{Outbound, SendError, SessionId};
+use super::envelope::{Envelope, Refusal};
+use super::wire::{StreamLost, StreamRefusal, Wire};
+use super::SessionId;
 use crate::methods::{self, lifecycle::Negotiated, names};
-use crate::protocol::{response_error, response_ok, ErrorCode, Message, RequestId, RpcError};
+use crate::protocol::{
+    response_error, response_ok, ErrorCode, Message, ProtocolVersion, RequestId, RpcError,
+};
 use crate::registry::Unregister;
 use crate::server::ServerState;
 use crate::tool::{Invoke, ToolContext, ToolOutcome};
 
-/// How many deliveries may wait in a session's mailbox before the POSTing handler waits.
+/// How many envelopes may wait in a session's mailbox before the HTTP handler waits.
 const MAILBOX_CAPACITY: usize = 64;
 
 /// One client's MCP session.
@@ -23,55 +28,86 @@ pub struct Session {
     id: SessionId,
     /// Configuration, tools, server identity and the registry, shared by all sessions.
     server: Arc<ServerState>,
-    /// The bounded queue feeding this session's event stream.
-    outbound: Outbound,
+    /// The streams this session writes to, and which message goes where.
+    wire: Wire,
     /// Set once `initialize` succeeded; until then only `initialize` and `ping` work.
     negotiated: Option<Negotiated>,
+    /// `notifications/initialized` arrived (Streamable sessions expire without it).
+    client_initialized: bool,
     /// Requests being worked on. Cancelling a token stops that call; a call whose id is
     /// no longer here when it finishes was cancelled and gets no answer.
     in_flight: HashMap<RequestId, CancellationToken>,
+    /// Last time the client sent anything (Streamable sessions expire when idle).
+    last_activity: Instant,
     /// Carries the session id into every log line this session writes.
     span: tracing::Span,
 }
 
 impl Session {
-    pub fn new(id: SessionId, server: Arc<ServerState>, outbound: Outbound) -> Self {
+    pub fn new(id: SessionId, server: Arc<ServerState>, wire: Wire) -> Self {
         Session {
             id,
             server,
-            outbound,
+            wire,
             negotiated: None,
+            client_initialized: false,
             in_flight: HashMap::new(),
+            last_activity: Instant::now(),
             span: tracing::info_span!("session", session_id = %id),
         }
     }
 
-    /// Queues one line for the client; a client that cannot take it loses the session.
-    fn send_line(&mut self, line: String, ctx: &mut Context<Self>) {
-        match self.outbound.send_message(line) {
-            Ok(()) => {}
-            Err(SendError::Overflow) => {
+    fn transport_name(&self) -> &'static str {
+        match self.wire {
+            Wire::Legacy(_) => "sse",
+            Wire::Streamable(_) => "streamable-http",
+        }
+    }
+
+    /// A legacy stream that cannot take a message ends the session.
+    fn on_stream_lost(&mut self, lost: Result<(), StreamLost>, ctx: &mut Context<Self>) {
+        if let Err(StreamLost(why)) = lost {
+            if why == super::SendError::Overflow {
                 tracing::warn!(
                     parent: &self.span,
                     queued = self.server.config.outbound_queue,
                     "client is not reading its event stream; closing the session"
                 );
-                self.outbound.abort();
-                ctx.stop();
+                if let Wire::Legacy(sink) = &self.wire {
+                    sink.abort();
+                }
             }
-            Err(SendError::Closed) => ctx.stop(),
+            ctx.stop();
         }
     }
 
     fn reply<T: Serialize>(&mut self, id: &RequestId, result: &T, ctx: &mut Context<Self>) {
         let line = response_ok(id, result);
-        self.send_line(line, ctx);
+        let sent = self.wire.answer(id, line);
+        self.on_stream_lost(sent, ctx);
     }
 
     fn reply_error(&mut self, id: &RequestId, error: RpcError, ctx: &mut Context<Self>) {
         tracing::debug!(parent: &self.span, request_id = %id, code = error.code, message = %error.message, "request failed");
         let line = response_error(Some(id), &error);
-        self.send_line(line, ctx);
+        let sent = self.wire.answer(id, line);
+        self.on_stream_lost(sent, ctx);
+    }
+
+    fn dispatch(&mut self, message: Message, ctx: &mut Context<Self>) {
+        match message {
+            Message::Request { id, method, params } => {
+                self.handle_request(id, &method, params, ctx)
+            }
+            Message::Notification { method, params } => self.handle_notification(&method, params),
+            Message::Response { id, .. } | Message::Error { id: Some(id), .. } => {
+                // We send no server→client requests yet, so nothing waits for these.
+                tracing::debug!(parent: &self.span, request_id = %id, "unexpected response from client ignored");
+            }
+            Message::Error { id: None, error } => {
+                tracing::debug!(parent: &self.span, %error, "client reported an error");
+            }
+        }
     }
 
     fn handle_request(
@@ -84,26 +120,7 @@ impl Session {
         let negotiated = self.negotiated.as_ref().map(|n| n.version);
         match (method, negotiated) {
             (names::PING, _) => self.reply(&id, &methods::lifecycle::ping_result(), ctx),
-            (names::INITIALIZE, None) => match methods::lifecycle::negotiate(params) {
-                Ok(negotiated) => {
-                    let result = methods::lifecycle::initialize_result(
-                        &self.server.info,
-                        negotiated.version,
-                        !self.server.tools.is_empty(),
-                    );
-                    let line = response_ok(&id, &result);
-                    tracing::info!(
-                        parent: &self.span,
-                        client = %negotiated.client.name,
-                        client_version = %negotiated.client.version,
-                        protocol = %negotiated.version,
-                        "session initialized"
-                    );
-                    self.negotiated = Some(negotiated);
-                    self.send_line(line, ctx);
-                }
-                Err(e) => self.reply_error(&id, e, ctx),
-            },
+            (names::INITIALIZE, None) => self.initialize(id, params, ctx),
             (names::INITIALIZE, Some(_)) => self.reply_error(
                 &id,
                 RpcError::new(
@@ -112,14 +129,9 @@ impl Session {
                 ),
                 ctx,
             ),
-            (names::SERVER_DISCOVER, _) => self.reply_error(
-                &id,
-                RpcError::method_not_found(method).with_data(serde_json::json!({
-                    "reason": "this server speaks the initialize handshake; send `initialize`",
-                    "supported": crate::protocol::ProtocolVersion::ALL.map(|v| v.as_str()),
-                })),
-                ctx,
-            ),
+            (names::SERVER_DISCOVER, _) => {
+                self.reply_error(&id, methods::lifecycle::discover_unsupported(), ctx)
+            }
             (names::TOOLS_LIST | names::TOOLS_CALL, None) => self.reply_error(
                 &id,
                 RpcError::new(
@@ -136,20 +148,57 @@ impl Session {
                     Err(e) => self.reply_error(&id, e, ctx),
                 }
             }
-            (names::TOOLS_CALL, Some(_)) => self.start_tool_call(id, params, ctx),
+            (names::TOOLS_CALL, Some(version)) => self.start_tool_call(id, version, params, ctx),
             _ => self.reply_error(&id, RpcError::method_not_found(method), ctx),
+        }
+    }
+
+    fn initialize(
+        &mut self,
+        id: RequestId,
+        params: Option<Map<String, Value>>,
+        ctx: &mut Context<Self>,
+    ) {
+        match methods::lifecycle::negotiate(params) {
+            Ok(negotiated) => {
+                let result = methods::lifecycle::initialize_result(
+                    &self.server.info,
+                    negotiated.version,
+                    !self.server.tools.is_empty(),
+                );
+                let line = response_ok(&id, &result);
+                tracing::info!(
+                    parent: &self.span,
+                    transport = self.transport_name(),
+                    client = %negotiated.client.name,
+                    client_version = %negotiated.client.version,
+                    protocol = %negotiated.version,
+                    "session initialized"
+                );
+                if let Wire::Streamable(streams) = &mut self.wire {
+                    streams.set_priming(negotiated.version.has_sse_priming());
+                }
+                self.negotiated = Some(negotiated);
+                let sent = self.wire.answer(&id, line);
+                self.on_stream_lost(sent, ctx);
+            }
+            Err(e) => {
+                self.reply_error(&id, e, ctx);
+                if matches!(self.wire, Wire::Streamable(_)) {
+                    // No session id was handed out for a failed initialize.
+                    ctx.stop();
+                }
+            }
         }
     }
 
     fn start_tool_call(
         &mut self,
         id: RequestId,
+        version: ProtocolVersion,
         params: Option<Map<String, Value>>,
         ctx: &mut Context<Self>,
     ) {
-        let Some(version) = self.negotiated.as_ref().map(|n| n.version) else {
-            return;
-        };
         let call = match methods::tools::parse_call(params) {
             Ok(call) => call,
             Err(e) => return self.reply_error(&id, e, ctx),
@@ -201,7 +250,7 @@ impl Session {
     fn finish_tool_call(
         &mut self,
         id: RequestId,
-        version: crate::protocol::ProtocolVersion,
+        version: ProtocolVersion,
         outcome: Result<ToolOutcome, RpcError>,
         ctx: &mut Context<Self>,
     ) {
@@ -214,7 +263,7 @@ impl Session {
                 tracing::debug!(parent: &self.span, request_id = %id, is_error = result.is_error, "tool call finished");
                 self.reply(&id, &result.to_wire(version), ctx)
             }
-            Ok(ToolOutcome::Cancelled) => {}
+            Ok(ToolOutcome::Cancelled) => self.wire.forget(&id),
             Err(e) => self.reply_error(&id, e, ctx),
         }
     }
@@ -222,6 +271,7 @@ impl Session {
     fn handle_notification(&mut self, method: &str, params: Option<Map<String, Value>>) {
         match method {
             names::INITIALIZED => {
+                self.client_initialized = true;
                 tracing::debug!(parent: &self.span, "client reported initialized")
             }
             names::CANCELLED => {
@@ -229,13 +279,56 @@ impl Session {
                     .and_then(|mut p| p.remove("requestId"))
                     .and_then(|v| serde_json::from_value::<RequestId>(v).ok());
                 // Unknown or finished ids are ignored, as the spec asks.
-                if let Some(token) = request_id.and_then(|id| self.in_flight.remove(&id)) {
-                    tracing::debug!(parent: &self.span, "request cancelled by the client");
-                    token.cancel();
+                if let Some(id) = request_id {
+                    if let Some(token) = self.in_flight.remove(&id) {
+                        tracing::debug!(parent: &self.span, request_id = %id, "request cancelled by the client");
+                        token.cancel();
+                        self.wire.forget(&id);
+                    }
                 }
             }
             other => tracing::debug!(parent: &self.span, method = other, "notification ignored"),
         }
+    }
+
+    /// `MCP-Protocol-Version`, when sent, must be what this session negotiated.
+    fn check_version_header(&self, sent: Option<ProtocolVersion>) -> Result<(), Refusal> {
+        match (sent, self.negotiated.as_ref().map(|n| n.version)) {
+            (Some(sent), Some(negotiated)) if sent != negotiated => {
+                Err(Refusal::VersionMismatch { negotiated, sent })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn streams(&mut self) -> Result<&mut super::wire::Streams, Refusal> {
+        match &mut self.wire {
+            Wire::Streamable(streams) => Ok(streams),
+            Wire::Legacy(_) => Err(Refusal::WrongTransport),
+        }
+    }
+
+    /// Closes a Streamable session that was never initialized, or sat idle too long.
+    fn schedule_expiry(&mut self, ctx: &mut Context<Self>) {
+        let config = &self.server.config;
+        ctx.run_later(config.init_timeout, |session, ctx| {
+            if !session.client_initialized {
+                tracing::info!(parent: &session.span, "no notifications/initialized in time; closing");
+                ctx.stop();
+            }
+        });
+        let ttl = config.session_idle_ttl;
+        let check_every = (ttl / 10).clamp(Duration::from_millis(50), Duration::from_secs(30));
+        ctx.run_interval(check_every, move |session, ctx| {
+            let busy = !session.in_flight.is_empty()
+                || matches!(&session.wire, Wire::Streamable(s) if s.has_reader());
+            if busy {
+                session.last_activity = Instant::now();
+            } else if session.last_activity.elapsed() >= ttl {
+                tracing::info!(parent: &session.span, idle_secs = ttl.as_secs(), "session idle; closing");
+                ctx.stop();
+            }
+        });
     }
 }
 
@@ -244,14 +337,14 @@ impl Actor for Session {
 
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(MAILBOX_CAPACITY);
-        tracing::info!(parent: &self.span, "session opened");
-        // The client going away (its stream dropped) ends the session.
-        ctx.spawn(
-            self.outbound
-                .closed()
-                .into_actor(self)
-                .map(|(), _, ctx| ctx.stop()),
-        );
+        tracing::info!(parent: &self.span, transport = self.transport_name(), "session opened");
+        match &self.wire {
+            // The legacy stream going away (client disconnected) ends the session.
+            Wire::Legacy(sink) => {
+                ctx.spawn(sink.closed().into_actor(self).map(|(), _, ctx| ctx.stop()));
+            }
+            Wire::Streamable(_) => self.schedule_expiry(ctx),
+        }
     }
 
     fn stopped(&mut self, _ctx: &mut Self::Context) {
@@ -263,27 +356,81 @@ impl Actor for Session {
     }
 }
 
-/// A message from the client for this session (routed here by the registry).
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct Deliver(pub Message);
+impl Handler<Envelope> for Session {
+    type Result = Result<(), Refusal>;
 
-impl Handler<Deliver> for Session {
-    type Result = ();
-
-    fn handle(&mut self, Deliver(message): Deliver, ctx: &mut Self::Context) {
-        match message {
-            Message::Request { id, method, params } => {
-                self.handle_request(id, &method, params, ctx)
+    fn handle(&mut self, envelope: Envelope, ctx: &mut Self::Context) -> Self::Result {
+        self.last_activity = Instant::now();
+        match envelope {
+            Envelope::Legacy(message) => {
+                if !matches!(self.wire, Wire::Legacy(_)) {
+                    return Err(Refusal::WrongTransport);
+                }
+                self.dispatch(message, ctx);
             }
-            Message::Notification { method, params } => self.handle_notification(&method, params),
-            Message::Response { id, .. } | Message::Error { id: Some(id), .. } => {
-                // We send no server→client requests yet, so nothing waits for these.
-                tracing::debug!(parent: &self.span, request_id = %id, "unexpected response from client ignored");
+            Envelope::Post {
+                message,
+                protocol_version,
+                reply,
+            } => {
+                self.check_version_header(protocol_version)?;
+                let streams = self.streams()?;
+                if let (Message::Request { id, .. }, Some(reply)) = (&message, reply) {
+                    streams
+                        .open_post(vec![id.clone()], reply, false)
+                        .map_err(refusal)?;
+                }
+                self.dispatch(message, ctx);
             }
-            Message::Error { id: None, error } => {
-                tracing::debug!(parent: &self.span, %error, "client reported an error");
+            Envelope::PostBatch {
+                messages,
+                protocol_version,
+                reply,
+            } => {
+                self.check_version_header(protocol_version)?;
+                let version = self.negotiated.as_ref().map(|n| n.version);
+                if !version.is_some_and(ProtocolVersion::has_batching) {
+                    return Err(Refusal::BatchNotAllowed(version));
+                }
+                let requests: Vec<RequestId> = messages
+                    .iter()
+                    .filter_map(|m| match m {
+                        Message::Request { id, .. } => Some(id.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                let streams = self.streams()?;
+                if !requests.is_empty() {
+                    streams.open_post(requests, reply, true).map_err(refusal)?;
+                }
+                for message in messages {
+                    self.dispatch(message, ctx);
+                }
+            }
+            Envelope::OpenStream {
+                last_event_id,
+                protocol_version,
+                sink,
+            } => {
+                self.check_version_header(protocol_version)?;
+                self.streams()?
+                    .attach(last_event_id.as_deref(), sink)
+                    .map_err(refusal)?;
+            }
+            Envelope::Terminate { protocol_version } => {
+                self.check_version_header(protocol_version)?;
+                self.streams()?;
+                tracing::info!(parent: &self.span, "client ended the session");
+                ctx.stop();
             }
         }
+        Ok(())
+    }
+}
+
+fn refusal(refused: StreamRefusal) -> Refusal {
+    match refused {
+        StreamRefusal::UnknownEventId => Refusal::UnknownEventId,
+        StreamRefusal::DuplicateRequestId(id) => Refusal::DuplicateRequestId(id),
     }
 }

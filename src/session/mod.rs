@@ -1,14 +1,21 @@
-//! Session actors: one per client connection. A session owns its outbound event stream,
-//! runs the MCP lifecycle, answers protocol methods itself, and hands each `tools/call`
-//! to the tool's actor, so many calls run at once and answers leave in completion order.
+//! Session actors: one per client session, whichever transport carries it. A session
+//! runs the MCP lifecycle, answers protocol methods itself, hands each `tools/call` to
+//! the tool's actor (so many calls run at once and answers leave in completion order),
+//! and writes every message to the right stream.
 //!
-//! Owns: negotiated version, in-flight calls (and their cancellation), the bounded
-//! outbound queue. Must not: run tool code, block, or know which transport carries it.
+//! Owns: negotiated version, in-flight calls and their cancellation, the session's
+//! streams (bounded queues, event ids, replay buffer), its own expiry. Must not: run
+//! tool code, block, or know HTTP (transports translate to and from [`Envelope`]s).
 
 mod actor;
+mod envelope;
 mod id;
-mod outbound;
+mod replay;
+mod sink;
+mod wire;
 
-pub use actor::{Deliver, Session};
+pub use actor::Session;
+pub use envelope::{Envelope, Refusal};
 pub use id::SessionId;
-pub use outbound::{Outbound, OutboundStream, SendError};
+pub use sink::{EventSink, EventStream, SendError, StreamItem};
+pub use wire::Wire;

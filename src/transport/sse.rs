@@ -9,7 +9,8 @@ use actix_web::{
     },
     web, HttpRequest, HttpResponse, Responder,
 };
-use actix_web_lab::sse::Sse;
+use actix_web_lab::sse::{self, Sse};
+use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -17,7 +18,7 @@ use super::http_error;
 use crate::protocol::parse_message;
 use crate::registry::{Register, Route, RouteError};
 use crate::server::ServerState;
-use crate::session::{Outbound, Session, SessionId};
+use crate::session::{Envelope, EventSink, Session, SessionId, StreamItem, Wire};
 use actix::Actor;
 
 /// Adds the SSE and message routes (relative to the current scope).
@@ -46,40 +47,82 @@ pub(crate) fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<ServerState>
 }
 
 /// The URL clients POST to: relative, on our origin, under the same mount prefix as
-/// the stream they opened (clients reject endpoints on another origin).
-fn endpoint_url(req: &HttpRequest, state: &ServerState, id: SessionId) -> String {
+/// the stream they opened (clients reject endpoints on another origin). `opened_at` is
+/// the configured path the stream was opened on (`/sse`, or `/mcp` for legacy clients
+/// pointed at the Streamable endpoint).
+fn endpoint_url(req: &HttpRequest, opened_at: &str, state: &ServerState, id: SessionId) -> String {
     let path = req.path().trim_end_matches('/');
     let prefix = path
-        .strip_suffix(state.config.sse_path.trim_end_matches('/'))
+        .strip_suffix(opened_at.trim_end_matches('/'))
         .unwrap_or("");
     format!("{prefix}{}?session_id={id}", state.config.messages_path)
 }
 
 /// `GET /sse`: start a session actor, register it, stream its events.
 pub async fn open_stream(req: HttpRequest, state: web::Data<ServerState>) -> HttpResponse {
+    let opened_at = state.config.sse_path.clone();
+    open_legacy_stream(req, state.into_inner(), &opened_at).await
+}
+
+/// Starts a legacy session whose stream was opened at `opened_at`.
+pub(crate) async fn open_legacy_stream(
+    req: HttpRequest,
+    state: Arc<ServerState>,
+    opened_at: &str,
+) -> HttpResponse {
     let id = SessionId::new_random();
-    let (outbound, stream) = Outbound::channel(state.config.outbound_queue);
+    let (sink, stream) = EventSink::channel(state.config.outbound_queue);
     // The queue is empty and has room, so the endpoint event is always first.
-    if outbound
-        .send_endpoint(endpoint_url(&req, &state, id))
-        .is_err()
-    {
+    let endpoint = endpoint_url(&req, opened_at, &state, id);
+    if sink.send(StreamItem::Endpoint(endpoint)).is_err() {
         return HttpResponse::InternalServerError().finish();
     }
-    let state: Arc<ServerState> = state.into_inner();
-    let session = Session::new(id, Arc::clone(&state), outbound).start();
+    let session = Session::new(id, Arc::clone(&state), Wire::Legacy(sink)).start();
     // Registered before the client can learn the id, so its first POST always routes.
     if state.registry.send(Register { id, session }).await.is_err() {
         return HttpResponse::ServiceUnavailable().finish();
     }
-    let mut response = Sse::from_stream(stream)
-        .with_keep_alive(state.config.keep_alive)
-        .respond_to(&req);
+    sse_response(&req, &state, stream.map(|item| item.map(encode)), None)
+}
+
+/// An SSE response with our headers and keep-alive; `retry` only for clients that
+/// know the field.
+pub(crate) fn sse_response<S>(
+    req: &HttpRequest,
+    state: &ServerState,
+    events: S,
+    retry: Option<std::time::Duration>,
+) -> HttpResponse
+where
+    S: Stream<Item = Result<sse::Event, std::io::Error>> + 'static,
+{
+    let mut sse = Sse::from_stream(events).with_keep_alive(state.config.keep_alive);
+    if let Some(retry) = retry {
+        sse = sse.with_retry_duration(retry);
+    }
+    let mut response = sse.respond_to(req);
     response.headers_mut().insert(
         header::HeaderName::from_static("x-accel-buffering"),
         HeaderValue::from_static("no"),
     );
     response
+}
+
+/// One stream item as an SSE event.
+pub(crate) fn encode(item: StreamItem) -> sse::Event {
+    match item {
+        StreamItem::Endpoint(url) => sse::Data::new(url).event("endpoint").into(),
+        StreamItem::Event { event_id, line } => {
+            let data = sse::Data::new(String::from(&*line)).event("message");
+            match event_id {
+                Some(id) => data.id(String::from(&*id)).into(),
+                None => data.into(),
+            }
+        }
+        // Only reached when a JSON answer meets an SSE stream: send it as an event.
+        StreamItem::Json(line) => sse::Data::new(line).event("message").into(),
+        StreamItem::Prime { event_id } => sse::Data::new("").id(String::from(&*event_id)).into(),
+    }
 }
 
 /// Both spellings clients use: `session_id` (Python SDK) and `sessionId` (TypeScript SDK).
@@ -113,20 +156,9 @@ pub async fn post_message(
         Ok(id) => id,
         Err(why) => return http_error::bad_request(why),
     };
-    let limit = state.config.max_body_bytes;
-    let declared_too_large = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|len| len > limit);
-    if declared_too_large {
-        return http_error::payload_too_large(limit);
-    }
-    let bytes = match body.to_bytes_limited(limit).await {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(_)) => return http_error::bad_request("Could not read the request body"),
-        Err(_) => return http_error::payload_too_large(limit),
+    let bytes = match super::read_body(&req, body, state.config.max_body_bytes).await {
+        Ok(bytes) => bytes,
+        Err(response) => return *response,
     };
     let message = match parse_message(&bytes) {
         Ok(message) => message,
@@ -138,9 +170,13 @@ pub async fn post_message(
             )
         }
     };
-    match state.registry.send(Route { id, message }).await {
+    let envelope = Envelope::Legacy(message);
+    match state.registry.send(Route { id, envelope }).await {
         Ok(Ok(())) => HttpResponse::Accepted().body("Accepted"),
-        Ok(Err(RouteError::UnknownSession)) => http_error::session_not_found(),
+        // A Streamable session's id is no legacy session.
+        Ok(Err(RouteError::UnknownSession | RouteError::Refused(_))) => {
+            http_error::session_not_found()
+        }
         // The registry is gone only while the server shuts down.
         Err(_) => HttpResponse::ServiceUnavailable().finish(),
     }

@@ -37,7 +37,7 @@ impl Drop for SseClient {
     }
 }
 
-fn parse_block(block: &str) -> Option<SseItem> {
+pub fn parse_block(block: &str) -> Option<SseItem> {
     let mut event = String::from("message");
     let mut data: Vec<&str> = Vec::new();
     let mut comment = None;

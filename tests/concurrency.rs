@@ -195,3 +195,26 @@ async fn in_flight_limit_and_duplicate_ids_are_refused_clearly() {
         assert_eq!(done["result"]["content"][0]["text"], id);
     }
 }
+
+#[actix_web::test]
+async fn progress_reaches_the_legacy_stream_before_the_answer() {
+    let server = start_server(fast_config(), "").await;
+    let mut client = SseClient::connect(&format!("{}/sse", server.base_url)).await;
+    client.initialize("2024-11-05").await;
+    let call = json!({"jsonrpc":"2.0","id":"p","method":"tools/call","params":{
+        "name":"progress_steps","arguments":{"steps":3,"delay_ms":5},
+        "_meta":{"progressToken": 7}}});
+    assert_eq!(client.post(&call).await.status(), 202);
+    for step in 1..=3 {
+        let note = client.next_message(WAIT).await.unwrap();
+        assert_eq!(note["method"], "notifications/progress");
+        assert_eq!(note["params"]["progressToken"], 7);
+        assert_eq!(note["params"]["progress"], step as f64);
+        assert!(
+            note["params"].get("message").is_none(),
+            "2024-11-05 has no progress message"
+        );
+    }
+    let answer = client.next_message(WAIT).await.unwrap();
+    assert_eq!(answer["id"], "p");
+}

@@ -498,3 +498,104 @@ async fn many_sessions_with_concurrent_calls_each_get_their_own_answers() {
     let answered: usize = sessions.into_iter().map(|r| r.unwrap()).sum();
     assert_eq!(answered, 60 * 8);
 }
+
+fn progress_call(id: &str, steps: u32, delay_ms: u64) -> Value {
+    json!({"jsonrpc":"2.0","id":id,"method":"tools/call","params":{
+        "name":"progress_steps","arguments":{"steps":steps,"delay_ms":delay_ms},
+        "_meta":{"progressToken": format!("tok-{id}")}}})
+}
+
+#[actix_web::test]
+async fn auto_mode_streams_only_when_something_precedes_the_answer() {
+    let server = start_server(fast_config(), "").await;
+    let mut client = StreamableClient::new(&format!("{}/mcp", server.base_url));
+    client.initialize("2025-06-18").await;
+
+    // No progress token: the answer is all there is, so JSON.
+    let plain = client
+        .post(&json!({"jsonrpc":"2.0","id":"plain","method":"tools/call",
+            "params":{"name":"progress_steps","arguments":{"steps":3,"delay_ms":1}}}))
+        .await;
+    assert_eq!(plain.headers()["content-type"], "application/json");
+    let answer: Value = plain.json().await.unwrap();
+    assert_eq!(answer["result"]["content"][0]["text"], "done");
+
+    // Progress first: an SSE stream of the notifications, then the answer, then the end.
+    let streamed = client.post(&progress_call("p", 3, 5)).await;
+    assert_eq!(streamed.headers()["content-type"], "text/event-stream");
+    let events: Vec<Value> = parse_events(&streamed.text().await.unwrap())
+        .into_iter()
+        .filter(|e| !e.data.is_empty())
+        .map(|e| serde_json::from_str(&e.data).unwrap())
+        .collect();
+    assert_eq!(events.len(), 4, "{events:?}");
+    for (i, event) in events[..3].iter().enumerate() {
+        assert_eq!(event["method"], "notifications/progress");
+        assert_eq!(event["params"]["progressToken"], "tok-p");
+        assert_eq!(event["params"]["progress"], (i + 1) as f64);
+        assert_eq!(event["params"]["total"], 3.0);
+        assert_eq!(event["params"]["message"], "working");
+    }
+    assert_eq!(events[3]["id"], "p");
+    assert_eq!(events[3]["result"]["content"][0]["text"], "done");
+}
+
+#[actix_web::test]
+async fn json_only_mode_never_streams() {
+    let config = McpConfig {
+        response_mode: ResponseMode::JsonOnly,
+        ..fast_config()
+    };
+    let server = start_server(config, "").await;
+    let mut client = StreamableClient::new(&format!("{}/mcp", server.base_url));
+    client.initialize("2025-11-25").await;
+    let response = client.post(&progress_call("j", 3, 1)).await;
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(answer["result"]["content"][0]["text"], "done");
+}
+
+#[actix_web::test]
+async fn resuming_mid_stream_delivers_each_missed_event_once() {
+    let server = start_server(fast_config(), "").await;
+    let mut client = StreamableClient::new(&format!("{}/mcp", server.base_url));
+    client.initialize("2025-11-25").await;
+    let response = client.post(&progress_call("m", 5, 80)).await;
+    let mut events = EventReader::new(response);
+    // Read up to the first progress notification, then drop the connection.
+    let cursor = loop {
+        let event = events.next(WAIT).await.expect("an event");
+        if !event.data.is_empty() {
+            let message: Value = serde_json::from_str(&event.data).unwrap();
+            assert_eq!(message["params"]["progress"], 1.0);
+            break event.id.expect("resumable events carry ids");
+        }
+    };
+    drop(events);
+
+    // Resume at once: the rest arrives on the GET, replayed then live, each once.
+    let resumed = client
+        .get_builder()
+        .header("last-event-id", &cursor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resumed.status(), 200);
+    let body = resumed.text().await.unwrap();
+    let rest: Vec<_> = parse_events(&body)
+        .into_iter()
+        .filter(|e| !e.data.is_empty())
+        .collect();
+    let progress: Vec<f64> = rest
+        .iter()
+        .filter_map(|e| {
+            serde_json::from_str::<Value>(&e.data).unwrap()["params"]["progress"].as_f64()
+        })
+        .collect();
+    assert_eq!(progress, vec![2.0, 3.0, 4.0, 5.0], "{body}");
+    let last: Value = serde_json::from_str(&rest.last().unwrap().data).unwrap();
+    assert_eq!(last["result"]["content"][0]["text"], "done");
+    let mut ids: Vec<_> = rest.iter().map(|e| e.id.clone().unwrap()).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), rest.len(), "no event twice");
+}

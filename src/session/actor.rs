@@ -22,6 +22,16 @@ use crate::tool::{Invoke, ToolContext, ToolOutcome};
 /// How many envelopes may wait in a session's mailbox before the HTTP handler waits.
 const MAILBOX_CAPACITY: usize = 64;
 
+/// A request being worked on.
+struct InFlight {
+    /// Cancelling it stops the call.
+    cancellation: CancellationToken,
+    /// The client's `_meta.progressToken`, which its progress notifications carry.
+    progress_token: Option<Value>,
+    /// The last progress value sent: progress must strictly increase.
+    last_progress: Option<f64>,
+}
+
 /// One client's MCP session.
 pub struct Session {
     /// Routing key and log identity.
@@ -34,9 +44,9 @@ pub struct Session {
     negotiated: Option<Negotiated>,
     /// `notifications/initialized` arrived (Streamable sessions expire without it).
     client_initialized: bool,
-    /// Requests being worked on. Cancelling a token stops that call; a call whose id is
-    /// no longer here when it finishes was cancelled and gets no answer.
-    in_flight: HashMap<RequestId, CancellationToken>,
+    /// Requests being worked on. A call whose id is no longer here when it finishes
+    /// was cancelled and gets no answer.
+    in_flight: HashMap<RequestId, InFlight>,
     /// Last time the client sent anything (Streamable sessions expire when idle).
     last_activity: Instant,
     /// Carries the session id into every log line this session writes.
@@ -199,6 +209,12 @@ impl Session {
         params: Option<Map<String, Value>>,
         ctx: &mut Context<Self>,
     ) {
+        let progress_token = params
+            .as_ref()
+            .and_then(|p| p.get("_meta"))
+            .and_then(|meta| meta.get("progressToken"))
+            .filter(|t| t.is_string() || t.is_i64() || t.is_u64())
+            .cloned();
         let call = match methods::tools::parse_call(params) {
             Ok(call) => call,
             Err(e) => return self.reply_error(&id, e, ctx),
@@ -225,10 +241,21 @@ impl Session {
             return self.reply_error(&id, error, ctx);
         }
         let cancellation = CancellationToken::new();
-        self.in_flight.insert(id.clone(), cancellation.clone());
+        let progress = progress_token
+            .is_some()
+            .then(|| ctx.address().recipient::<ReportProgress>());
+        self.in_flight.insert(
+            id.clone(),
+            InFlight {
+                cancellation: cancellation.clone(),
+                progress_token,
+                last_progress: None,
+            },
+        );
+        let context = ToolContext::new(self.id, id.clone(), version, cancellation, progress);
         let invoke = entry.actor.send(Invoke {
             arguments: Value::Object(call.arguments.unwrap_or_default()),
-            context: ToolContext::new(self.id, id.clone(), version, cancellation),
+            context,
         });
         tracing::debug!(parent: &self.span, request_id = %id, tool = %call.name, "tool call started");
         let call = async move {
@@ -280,9 +307,9 @@ impl Session {
                     .and_then(|v| serde_json::from_value::<RequestId>(v).ok());
                 // Unknown or finished ids are ignored, as the spec asks.
                 if let Some(id) = request_id {
-                    if let Some(token) = self.in_flight.remove(&id) {
+                    if let Some(call) = self.in_flight.remove(&id) {
                         tracing::debug!(parent: &self.span, request_id = %id, "request cancelled by the client");
-                        token.cancel();
+                        call.cancellation.cancel();
                         self.wire.forget(&id);
                     }
                 }
@@ -348,8 +375,8 @@ impl Actor for Session {
     }
 
     fn stopped(&mut self, _ctx: &mut Self::Context) {
-        for (_, token) in self.in_flight.drain() {
-            token.cancel();
+        for (_, call) in self.in_flight.drain() {
+            call.cancellation.cancel();
         }
         self.server.registry.do_send(Unregister { id: self.id });
         tracing::info!(parent: &self.span, "session closed");
@@ -432,5 +459,63 @@ fn refusal(refused: StreamRefusal) -> Refusal {
     match refused {
         StreamRefusal::UnknownEventId => Refusal::UnknownEventId,
         StreamRefusal::DuplicateRequestId(id) => Refusal::DuplicateRequestId(id),
+    }
+}
+
+/// A running tool reports progress on its request.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct ReportProgress {
+    pub request_id: RequestId,
+    pub progress: f64,
+    pub total: Option<f64>,
+    pub message: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProgressParams<'a> {
+    progress_token: &'a Value,
+    progress: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+}
+
+impl Handler<ReportProgress> for Session {
+    type Result = ();
+
+    fn handle(&mut self, report: ReportProgress, ctx: &mut Self::Context) {
+        let version = self.negotiated.as_ref().map(|n| n.version);
+        // Only live requests that asked for progress, strictly increasing, never after
+        // the answer (an answered request is no longer in flight).
+        let Some(call) = self.in_flight.get_mut(&report.request_id) else {
+            return;
+        };
+        let Some(token) = call.progress_token.as_ref() else {
+            return;
+        };
+        if !report.progress.is_finite()
+            || call
+                .last_progress
+                .is_some_and(|last| report.progress <= last)
+        {
+            tracing::debug!(parent: &self.span, request_id = %report.request_id, "non-increasing progress dropped");
+            return;
+        }
+        call.last_progress = Some(report.progress);
+        let params = ProgressParams {
+            progress_token: token,
+            progress: report.progress,
+            total: report.total,
+            message: report
+                .message
+                .as_deref()
+                .filter(|_| version.is_some_and(ProtocolVersion::has_audio_and_annotations)),
+        };
+        let line = crate::protocol::notification("notifications/progress", Some(&params));
+        let sent = self.wire.message_for(&report.request_id, line);
+        self.on_stream_lost(sent, ctx);
     }
 }

@@ -18,6 +18,14 @@ pub struct SlowArgs {
 pub struct NoArgs {}
 
 #[derive(Deserialize, JsonSchema)]
+pub struct StepsArgs {
+    /// How many progress reports to send.
+    pub steps: u32,
+    /// Pause between reports.
+    pub delay_ms: u64,
+}
+
+#[derive(Deserialize, JsonSchema)]
 pub struct SizeArgs {
     /// How many bytes of text to return.
     pub bytes: usize,
@@ -36,6 +44,18 @@ pub struct Sum {
 
 pub fn all() -> Vec<Tool> {
     vec![
+        Tool::new(
+            "progress_steps",
+            "Reports progress `steps` times, then answers `done`.",
+            |a: StepsArgs, ctx: ToolContext| async move {
+                for step in 1..=a.steps {
+                    tokio::time::sleep(Duration::from_millis(a.delay_ms)).await;
+                    ctx.report_progress(step as f64, Some(a.steps as f64), Some("working"))
+                        .await;
+                }
+                "done"
+            },
+        ),
         Tool::new(
             "slow_echo",
             "Waits delay_ms, then returns tag; stops early when cancelled.",

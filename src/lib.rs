@@ -39,6 +39,7 @@
 //! }
 //! ```
 
+pub mod access;
 pub mod builtin_tools;
 pub mod config;
 pub mod methods;

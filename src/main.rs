@@ -1,5 +1,6 @@
 //! The `actix-mcp` binary: serves the built-in tools over legacy HTTP+SSE.
 
+use actix_mcp::access::{AccessPolicy, AllowedHosts, BearerToken};
 use actix_mcp::{builtin_tools, config::ResponseMode, telemetry, McpConfig, McpServer};
 use actix_web::{middleware, App, HttpServer};
 use clap::Parser;
@@ -26,10 +27,35 @@ struct Cli {
     /// Close a Streamable HTTP session after this many idle seconds.
     #[arg(long, env = "MCP_SESSION_IDLE_TTL_SECS", default_value_t = 1800)]
     session_idle_ttl_secs: u64,
-    /// Close a Streamable HTTP session whose client has not sent
+    /// Close a session (either transport) whose client has not sent
     /// notifications/initialized this many seconds after opening it.
     #[arg(long, env = "MCP_INIT_TIMEOUT_SECS", default_value_t = 60)]
     init_timeout_secs: u64,
+    /// Also accept this Host name (any port), e.g. the name a reverse proxy forwards;
+    /// repeatable. By default only the bind address's own names are accepted (on
+    /// 127.0.0.1: localhost, 127.0.0.1, [::1]); bound to 0.0.0.0 with no names, Host
+    /// is not checked.
+    #[arg(
+        long = "allowed-host",
+        env = "MCP_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    allowed_hosts: Vec<String>,
+    /// Also accept this browser Origin (e.g. https://app.example.com); repeatable.
+    #[arg(
+        long = "allowed-origin",
+        env = "MCP_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    allowed_origins: Vec<String>,
+    /// Require a bearer token: a file with one `principal:token` per line. Tokens can
+    /// also come from MCP_BEARER_TOKENS (`alice:tok1,bob:tok2`); never put them on
+    /// the command line, where other users can see them.
+    #[arg(long)]
+    bearer_tokens_file: Option<std::path::PathBuf>,
+    /// Sessions open at once; more get 503 with Retry-After.
+    #[arg(long, env = "MCP_MAX_SESSIONS", default_value_t = 50_000)]
+    max_sessions: usize,
     /// Log filter, RUST_LOG syntax (e.g. info, debug, actix_mcp=debug).
     #[arg(long, env = "MCP_LOG", default_value = "info")]
     log: String,
@@ -42,7 +68,33 @@ struct Cli {
 async fn main() -> std::io::Result<()> {
     let cli = Cli::parse();
     telemetry::init(&cli.log);
+    let bind_ip: std::net::IpAddr = cli
+        .host
+        .parse()
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+    let mut bearer_tokens = std::env::var("MCP_BEARER_TOKENS")
+        .map(|list| BearerToken::parse_list(&list))
+        .unwrap_or_default();
+    if let Some(path) = &cli.bearer_tokens_file {
+        let list = std::fs::read_to_string(path)?;
+        bearer_tokens.extend(BearerToken::parse_list(
+            &list.lines().collect::<Vec<_>>().join(","),
+        ));
+    }
+    let allowed_hosts = AllowedHosts::for_bind_address(bind_ip).with(&cli.allowed_hosts);
+    if allowed_hosts == AllowedHosts::Any {
+        tracing::warn!("bound to all interfaces with no --allowed-host: Host is not checked");
+    }
+    if bearer_tokens.is_empty() && !bind_ip.is_loopback() {
+        tracing::warn!("listening beyond loopback without bearer tokens: anyone who can reach the port can use the tools");
+    }
     let config = McpConfig {
+        access: AccessPolicy {
+            allowed_hosts,
+            allowed_origins: cli.allowed_origins.clone(),
+            bearer_tokens,
+        },
+        max_sessions: cli.max_sessions,
         keep_alive: Duration::from_secs(cli.keep_alive_secs.max(1)),
         response_mode: match cli.response_mode.as_str() {
             "json" => ResponseMode::JsonOnly,

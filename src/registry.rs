@@ -8,15 +8,32 @@
 use actix::prelude::*;
 use std::collections::HashMap;
 
+use crate::access::Principal;
 use crate::session::{Envelope, Refusal, Session, SessionId};
 
 /// Registrations, lookups and routes waiting in the mailbox before senders wait.
 const MAILBOX_CAPACITY: usize = 4096;
 
-#[derive(Default)]
 pub struct Registry {
-    /// Every live session's actor, by id.
-    sessions: HashMap<SessionId, Addr<Session>>,
+    /// Every live session, by id.
+    sessions: HashMap<SessionId, Entry>,
+    /// Registrations beyond this many live sessions are refused.
+    max_sessions: usize,
+}
+
+struct Entry {
+    session: Addr<Session>,
+    /// Who opened it; only they can reach it (`None` when authentication is off).
+    principal: Option<Principal>,
+}
+
+impl Registry {
+    pub fn new(max_sessions: usize) -> Self {
+        Registry {
+            sessions: HashMap::new(),
+            max_sessions,
+        }
+    }
 }
 
 impl Actor for Registry {
@@ -27,19 +44,32 @@ impl Actor for Registry {
     }
 }
 
-/// A new session's stream is open; route its messages from now on.
+/// The session limit is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegistryFull;
+
+/// A new session is open; route its messages from now on.
 #[derive(Message)]
-#[rtype(result = "()")]
+#[rtype(result = "Result<(), RegistryFull>")]
 pub struct Register {
     pub id: SessionId,
     pub session: Addr<Session>,
+    pub principal: Option<Principal>,
 }
 
 impl Handler<Register> for Registry {
-    type Result = ();
+    type Result = Result<(), RegistryFull>;
 
-    fn handle(&mut self, msg: Register, _ctx: &mut Self::Context) {
-        self.sessions.insert(msg.id, msg.session);
+    fn handle(&mut self, msg: Register, _ctx: &mut Self::Context) -> Self::Result {
+        if self.sessions.len() >= self.max_sessions {
+            return Err(RegistryFull);
+        }
+        let entry = Entry {
+            session: msg.session,
+            principal: msg.principal,
+        };
+        self.sessions.insert(msg.id, entry);
+        Ok(())
     }
 }
 
@@ -72,6 +102,8 @@ pub enum RouteError {
 #[rtype(result = "Result<(), RouteError>")]
 pub struct Route {
     pub id: SessionId,
+    /// Who sent it: another principal's session looks exactly like an unknown one.
+    pub principal: Option<Principal>,
     pub envelope: Envelope,
 }
 
@@ -80,8 +112,8 @@ impl Handler<Route> for Registry {
 
     fn handle(&mut self, msg: Route, _ctx: &mut Self::Context) -> Self::Result {
         match self.sessions.get(&msg.id) {
-            Some(session) => {
-                let delivery = session.send(msg.envelope);
+            Some(entry) if entry.principal == msg.principal => {
+                let delivery = entry.session.send(msg.envelope);
                 Box::pin(async move {
                     match delivery.await {
                         Ok(taken) => taken.map_err(RouteError::Refused),
@@ -90,7 +122,7 @@ impl Handler<Route> for Registry {
                     }
                 })
             }
-            None => Box::pin(async { Err(RouteError::UnknownSession) }),
+            _ => Box::pin(async { Err(RouteError::UnknownSession) }),
         }
     }
 }

@@ -112,8 +112,10 @@ impl McpServerBuilder {
         )
         .map_err(BuildError::Tools)?;
         let registry_arbiter = Arbiter::new();
-        let registry =
-            Registry::start_in_arbiter(&registry_arbiter.handle(), |_| Registry::default());
+        let max_sessions = self.config.max_sessions;
+        let registry = Registry::start_in_arbiter(&registry_arbiter.handle(), move |_| {
+            Registry::new(max_sessions)
+        });
         Ok(McpServer {
             state: Arc::new(ServerState {
                 config: self.config,

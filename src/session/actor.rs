@@ -335,16 +335,19 @@ impl Session {
         }
     }
 
-    /// Closes a Streamable session that was never initialized, or sat idle too long.
-    fn schedule_expiry(&mut self, ctx: &mut Context<Self>) {
-        let config = &self.server.config;
-        ctx.run_later(config.init_timeout, |session, ctx| {
+    /// Closes a session whose client never finished the handshake.
+    fn schedule_init_timeout(&mut self, ctx: &mut Context<Self>) {
+        ctx.run_later(self.server.config.init_timeout, |session, ctx| {
             if !session.client_initialized {
                 tracing::info!(parent: &session.span, "no notifications/initialized in time; closing");
                 ctx.stop();
             }
         });
-        let ttl = config.session_idle_ttl;
+    }
+
+    /// Closes a Streamable session that sat idle too long (no stream ties its life).
+    fn schedule_idle_expiry(&mut self, ctx: &mut Context<Self>) {
+        let ttl = self.server.config.session_idle_ttl;
         let check_every = (ttl / 10).clamp(Duration::from_millis(50), Duration::from_secs(30));
         ctx.run_interval(check_every, move |session, ctx| {
             let busy = !session.in_flight.is_empty()
@@ -365,12 +368,13 @@ impl Actor for Session {
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(MAILBOX_CAPACITY);
         tracing::info!(parent: &self.span, transport = self.transport_name(), "session opened");
+        self.schedule_init_timeout(ctx);
         match &self.wire {
             // The legacy stream going away (client disconnected) ends the session.
             Wire::Legacy(sink) => {
                 ctx.spawn(sink.closed().into_actor(self).map(|(), _, ctx| ctx.stop()));
             }
-            Wire::Streamable(_) => self.schedule_expiry(ctx),
+            Wire::Streamable(_) => self.schedule_idle_expiry(ctx),
         }
     }
 

@@ -9,8 +9,54 @@ pub mod http_error;
 pub mod sse;
 pub mod streamable;
 
+use actix::Addr;
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use bytes::Bytes;
+
+use crate::access::Principal;
+use crate::registry::{Register, RegistryFull};
+use crate::server::ServerState;
+use crate::session::{Session, SessionId};
+
+/// Registers a new session; `Err` is the answer when the server is full (503 with
+/// `Retry-After`) or shutting down (503).
+pub(crate) async fn register(
+    state: &ServerState,
+    id: SessionId,
+    session: Addr<Session>,
+    principal: Option<Principal>,
+) -> Result<(), Box<HttpResponse>> {
+    match state
+        .registry
+        .send(Register {
+            id,
+            session,
+            principal,
+        })
+        .await
+    {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(RegistryFull)) => {
+            tracing::warn!(
+                limit = state.config.max_sessions,
+                "session refused: server is at its session limit"
+            );
+            let mut response = http_error::jsonrpc_error(
+                actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+                None,
+                &crate::protocol::RpcError::new(
+                    crate::protocol::ErrorCode::ServerError,
+                    "Too many sessions open; retry shortly",
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+            Err(Box::new(response))
+        }
+        Err(_) => Err(Box::new(HttpResponse::ServiceUnavailable().finish())),
+    }
+}
 
 /// Reads a request body of at most `limit` bytes; the `Err` is the response to send.
 pub(crate) async fn read_body(

@@ -15,8 +15,9 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 use super::http_error;
+use crate::access::Principal;
 use crate::protocol::parse_message;
-use crate::registry::{Register, Route, RouteError};
+use crate::registry::{Route, RouteError};
 use crate::server::ServerState;
 use crate::session::{Envelope, EventSink, Session, SessionId, StreamItem, Wire};
 use actix::Actor;
@@ -60,8 +61,12 @@ fn endpoint_url(req: &HttpRequest, opened_at: &str, state: &ServerState, id: Ses
 
 /// `GET /sse`: start a session actor, register it, stream its events.
 pub async fn open_stream(req: HttpRequest, state: web::Data<ServerState>) -> HttpResponse {
+    let principal = match state.config.access.admit(&req) {
+        Ok(principal) => principal,
+        Err(response) => return *response,
+    };
     let opened_at = state.config.sse_path.clone();
-    open_legacy_stream(req, state.into_inner(), &opened_at).await
+    open_legacy_stream(req, state.into_inner(), &opened_at, principal).await
 }
 
 /// Starts a legacy session whose stream was opened at `opened_at`.
@@ -69,6 +74,7 @@ pub(crate) async fn open_legacy_stream(
     req: HttpRequest,
     state: Arc<ServerState>,
     opened_at: &str,
+    principal: Option<Principal>,
 ) -> HttpResponse {
     let id = SessionId::new_random();
     let (sink, stream) = EventSink::channel(state.config.outbound_queue);
@@ -79,8 +85,9 @@ pub(crate) async fn open_legacy_stream(
     }
     let session = Session::new(id, Arc::clone(&state), Wire::Legacy(sink)).start();
     // Registered before the client can learn the id, so its first POST always routes.
-    if state.registry.send(Register { id, session }).await.is_err() {
-        return HttpResponse::ServiceUnavailable().finish();
+    // (If this fails, dropping the stream stops the session.)
+    if let Err(response) = super::register(&state, id, session, principal).await {
+        return *response;
     }
     sse_response(&req, &state, stream.map(|item| item.map(encode)), None)
 }
@@ -152,6 +159,10 @@ pub async fn post_message(
     body: web::Payload,
     state: web::Data<ServerState>,
 ) -> HttpResponse {
+    let principal = match state.config.access.admit(&req) {
+        Ok(principal) => principal,
+        Err(response) => return *response,
+    };
     let id = match session_id_from(&req) {
         Ok(id) => id,
         Err(why) => return http_error::bad_request(why),
@@ -171,7 +182,15 @@ pub async fn post_message(
         }
     };
     let envelope = Envelope::Legacy(message);
-    match state.registry.send(Route { id, envelope }).await {
+    match state
+        .registry
+        .send(Route {
+            id,
+            principal,
+            envelope,
+        })
+        .await
+    {
         Ok(Ok(())) => HttpResponse::Accepted().body("Accepted"),
         // A Streamable session's id is no legacy session.
         Ok(Err(RouteError::UnknownSession | RouteError::Refused(_))) => {

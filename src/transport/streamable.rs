@@ -18,9 +18,10 @@ use std::sync::Arc;
 
 use super::http_error::{self, jsonrpc_error};
 use super::sse::{encode, open_legacy_stream, sse_response};
+use crate::access::Principal;
 use crate::methods::{lifecycle::discover_unsupported, names};
 use crate::protocol::{ErrorCode, Message, ParseFailure, ProtocolVersion, RpcError};
-use crate::registry::{Register, Route, RouteError};
+use crate::registry::{Route, RouteError};
 use crate::server::ServerState;
 use crate::session::{
     Envelope, EventSink, EventStream, Refusal, Session, SessionId, StreamItem, Wire,
@@ -148,8 +149,21 @@ fn parse_failed(failure: ParseFailure) -> HttpResponse {
     jsonrpc_error(StatusCode::BAD_REQUEST, failure.id.as_ref(), &failure.error)
 }
 
-async fn route(state: &ServerState, id: SessionId, envelope: Envelope) -> Result<(), HttpResponse> {
-    match state.registry.send(Route { id, envelope }).await {
+async fn route(
+    state: &ServerState,
+    id: SessionId,
+    principal: Option<Principal>,
+    envelope: Envelope,
+) -> Result<(), HttpResponse> {
+    match state
+        .registry
+        .send(Route {
+            id,
+            principal,
+            envelope,
+        })
+        .await
+    {
         Ok(Ok(())) => Ok(()),
         Ok(Err(error)) => Err(route_failed(error)),
         Err(_) => Err(HttpResponse::ServiceUnavailable().finish()),
@@ -191,6 +205,10 @@ pub async fn post(
     body: web::Payload,
     state: web::Data<ServerState>,
 ) -> HttpResponse {
+    let principal = match state.config.access.admit(&req) {
+        Ok(principal) => principal,
+        Err(response) => return *response,
+    };
     if !(accepts(&req, "application/json") && accepts(&req, "text/event-stream")) {
         return not_acceptable("both application/json and text/event-stream");
     }
@@ -233,7 +251,7 @@ pub async fn post(
         let Some(id) = session else {
             return missing_session();
         };
-        return post_batch(&req, &state, id, version, items).await;
+        return post_batch(&req, &state, id, principal, version, items).await;
     }
     let message = match Message::from_value(value) {
         Ok(message) => message,
@@ -242,7 +260,7 @@ pub async fn post(
     let is_request = matches!(message, Message::Request { .. });
     match (message.method(), session) {
         (Some(names::INITIALIZE), None) if is_request => {
-            open_session(&req, &state, version, message).await
+            open_session(&req, &state, principal, version, message).await
         }
         (Some(names::INITIALIZE), Some(_)) => http_error::bad_request(
             "initialize opens a new session: send it without an Mcp-Session-Id header",
@@ -263,7 +281,7 @@ pub async fn post(
                 protocol_version: version,
                 reply: Some(sink),
             };
-            match route(&state, id, envelope).await {
+            match route(&state, id, principal.clone(), envelope).await {
                 Ok(()) => answer_from(&req, &state, answers).await,
                 Err(response) => response,
             }
@@ -274,7 +292,7 @@ pub async fn post(
                 protocol_version: version,
                 reply: None,
             };
-            match route(&state, id, envelope).await {
+            match route(&state, id, principal.clone(), envelope).await {
                 Ok(()) => HttpResponse::Accepted().finish(),
                 Err(response) => response,
             }
@@ -286,13 +304,18 @@ pub async fn post(
 async fn open_session(
     req: &HttpRequest,
     state: &Arc<ServerState>,
+    principal: Option<Principal>,
     version: Option<ProtocolVersion>,
     initialize: Message,
 ) -> HttpResponse {
     let id = SessionId::new_random();
     let session = Session::new(id, Arc::clone(state), Wire::streamable(&state.config)).start();
-    if state.registry.send(Register { id, session }).await.is_err() {
-        return HttpResponse::ServiceUnavailable().finish();
+    if let Err(response) = super::register(state, id, session.clone(), principal.clone()).await {
+        // Never registered, never reachable: stop it now rather than at its init timeout.
+        session.do_send(Envelope::Terminate {
+            protocol_version: None,
+        });
+        return *response;
     }
     let (sink, mut answers) = EventSink::channel(state.config.outbound_queue);
     let envelope = Envelope::Post {
@@ -300,7 +323,7 @@ async fn open_session(
         protocol_version: version,
         reply: Some(sink),
     };
-    if let Err(response) = route(state, id, envelope).await {
+    if let Err(response) = route(state, id, principal.clone(), envelope).await {
         return response;
     }
     let mut response = match answers.first().await {
@@ -331,6 +354,7 @@ async fn post_batch(
     req: &HttpRequest,
     state: &ServerState,
     id: SessionId,
+    principal: Option<Principal>,
     version: Option<ProtocolVersion>,
     items: Vec<Value>,
 ) -> HttpResponse {
@@ -353,7 +377,7 @@ async fn post_batch(
         protocol_version: version,
         reply: sink,
     };
-    match route(state, id, envelope).await {
+    match route(state, id, principal.clone(), envelope).await {
         Ok(()) if has_requests => answer_from(req, state, answers).await,
         Ok(()) => HttpResponse::Accepted().finish(),
         Err(response) => response,
@@ -362,6 +386,10 @@ async fn post_batch(
 
 /// `GET /mcp`: the standalone stream, a resumption, or (no session) a legacy stream.
 pub async fn get(req: HttpRequest, state: web::Data<ServerState>) -> HttpResponse {
+    let principal = match state.config.access.admit(&req) {
+        Ok(principal) => principal,
+        Err(response) => return *response,
+    };
     if !accepts(&req, "text/event-stream") {
         return not_acceptable("text/event-stream");
     }
@@ -372,7 +400,7 @@ pub async fn get(req: HttpRequest, state: web::Data<ServerState>) -> HttpRespons
     let state = state.into_inner();
     let Some(id) = session else {
         let opened_at = state.config.mcp_path.clone();
-        return open_legacy_stream(req, state, &opened_at).await;
+        return open_legacy_stream(req, state, &opened_at, principal).await;
     };
     let last_event_id = req
         .headers()
@@ -385,7 +413,7 @@ pub async fn get(req: HttpRequest, state: web::Data<ServerState>) -> HttpRespons
         protocol_version: version,
         sink,
     };
-    if let Err(response) = route(&state, id, envelope).await {
+    if let Err(response) = route(&state, id, principal.clone(), envelope).await {
         return response;
     }
     // The session queued a priming event (2025-11-25+) before it said yes.
@@ -397,6 +425,10 @@ pub async fn get(req: HttpRequest, state: web::Data<ServerState>) -> HttpRespons
 
 /// `DELETE /mcp`: end the session; its calls are cancelled and its id answers 404.
 pub async fn delete(req: HttpRequest, state: web::Data<ServerState>) -> HttpResponse {
+    let principal = match state.config.access.admit(&req) {
+        Ok(principal) => principal,
+        Err(response) => return *response,
+    };
     let (version, session) = match (version_header(&req), session_header(&req)) {
         (Ok(version), Ok(session)) => (version, session),
         (Err(response), _) | (_, Err(response)) => return *response,
@@ -407,7 +439,7 @@ pub async fn delete(req: HttpRequest, state: web::Data<ServerState>) -> HttpResp
     let envelope = Envelope::Terminate {
         protocol_version: version,
     };
-    match route(&state, id, envelope).await {
+    match route(&state, id, principal.clone(), envelope).await {
         Ok(()) => HttpResponse::Ok().finish(),
         Err(response) => response,
     }

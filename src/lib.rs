@@ -48,6 +48,7 @@ pub mod registry;
 pub mod schema;
 pub mod server;
 pub mod session;
+pub mod shutdown;
 pub mod telemetry;
 pub mod tool;
 pub mod transport;

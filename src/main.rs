@@ -1,7 +1,7 @@
 //! The `actix-mcp` binary: serves the built-in tools over legacy HTTP+SSE.
 
 use actix_mcp::access::{AccessPolicy, AllowedHosts, BearerToken};
-use actix_mcp::{builtin_tools, config::ResponseMode, telemetry, McpConfig, McpServer};
+use actix_mcp::{builtin_tools, config::ResponseMode, shutdown, telemetry, McpConfig, McpServer};
 use actix_web::{middleware, App, HttpServer};
 use clap::Parser;
 use std::time::Duration;
@@ -56,6 +56,10 @@ struct Cli {
     /// Sessions open at once; more get 503 with Retry-After.
     #[arg(long, env = "MCP_MAX_SESSIONS", default_value_t = 50_000)]
     max_sessions: usize,
+    /// On SIGINT/SIGTERM, tool calls in flight get this many seconds to finish before
+    /// every stream is closed and the process exits.
+    #[arg(long, env = "MCP_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
+    shutdown_grace_secs: u64,
     /// Log filter, RUST_LOG syntax (e.g. info, debug, actix_mcp=debug).
     #[arg(long, env = "MCP_LOG", default_value = "info")]
     log: String,
@@ -117,12 +121,18 @@ async fn main() -> std::io::Result<()> {
         .config(config)
         .build()
         .map_err(std::io::Error::other)?;
+    let served = mcp.clone();
+    let grace = Duration::from_secs(cli.shutdown_grace_secs);
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(middleware::Logger::new("%r %s %Dms").log_target("http"))
-            .configure(mcp.configure())
+            .configure(served.configure())
     })
-    .tcp_nodelay(true);
+    .tcp_nodelay(true)
+    // Our own signal handling drains MCP sessions first (see shutdown.rs); actix's
+    // timeout is only the last resort for plain HTTP responses.
+    .disable_signals()
+    .shutdown_timeout(grace.as_secs() + 5);
     if let Some(workers) = cli.workers {
         server = server.workers(workers);
     }
@@ -132,5 +142,12 @@ async fn main() -> std::io::Result<()> {
         port = cli.port,
         "serving MCP: Streamable HTTP on /mcp, legacy HTTP+SSE on /sse + /messages"
     );
-    server.run().await
+    let server = server.run();
+    actix_web::rt::spawn(shutdown::on(
+        shutdown::signal(),
+        server.handle(),
+        mcp,
+        grace,
+    ));
+    server.await
 }

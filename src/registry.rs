@@ -7,9 +7,11 @@
 
 use actix::prelude::*;
 use std::collections::HashMap;
+use std::time::Instant;
+use tokio::sync::oneshot;
 
 use crate::access::Principal;
-use crate::session::{Envelope, Refusal, Session, SessionId};
+use crate::session::{Drain, Envelope, Refusal, Session, SessionId};
 
 /// Registrations, lookups and routes waiting in the mailbox before senders wait.
 const MAILBOX_CAPACITY: usize = 4096;
@@ -19,6 +21,9 @@ pub struct Registry {
     sessions: HashMap<SessionId, Entry>,
     /// Registrations beyond this many live sessions are refused.
     max_sessions: usize,
+    /// Set by [`Shutdown`]: no new sessions; waiters hear when the last one is gone.
+    shutting_down: bool,
+    shutdown_waiters: Vec<oneshot::Sender<()>>,
 }
 
 struct Entry {
@@ -32,6 +37,16 @@ impl Registry {
         Registry {
             sessions: HashMap::new(),
             max_sessions,
+            shutting_down: false,
+            shutdown_waiters: Vec::new(),
+        }
+    }
+
+    fn wake_shutdown_waiters_if_empty(&mut self) {
+        if self.shutting_down && self.sessions.is_empty() {
+            for waiter in self.shutdown_waiters.drain(..) {
+                let _ = waiter.send(());
+            }
         }
     }
 }
@@ -61,7 +76,7 @@ impl Handler<Register> for Registry {
     type Result = Result<(), RegistryFull>;
 
     fn handle(&mut self, msg: Register, _ctx: &mut Self::Context) -> Self::Result {
-        if self.sessions.len() >= self.max_sessions {
+        if self.shutting_down || self.sessions.len() >= self.max_sessions {
             return Err(RegistryFull);
         }
         let entry = Entry {
@@ -85,6 +100,7 @@ impl Handler<Unregister> for Registry {
 
     fn handle(&mut self, msg: Unregister, _ctx: &mut Self::Context) {
         self.sessions.remove(&msg.id);
+        self.wake_shutdown_waiters_if_empty();
     }
 }
 
@@ -137,5 +153,37 @@ impl Handler<CountSessions> for Registry {
 
     fn handle(&mut self, _: CountSessions, _ctx: &mut Self::Context) -> usize {
         self.sessions.len()
+    }
+}
+
+/// Graceful shutdown: refuse new sessions, tell every session to drain (finish its
+/// calls until `deadline`, then end its streams), resolve when none is left.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Shutdown {
+    pub deadline: Instant,
+}
+
+impl Handler<Shutdown> for Registry {
+    type Result = ResponseFuture<()>;
+
+    fn handle(&mut self, msg: Shutdown, _ctx: &mut Self::Context) -> Self::Result {
+        self.shutting_down = true;
+        tracing::info!(
+            sessions = self.sessions.len(),
+            "shutting down: draining sessions"
+        );
+        for entry in self.sessions.values() {
+            // Not `send`: a full mailbox must not make shutdown wait or skip a session.
+            entry.session.do_send(Drain {
+                deadline: msg.deadline,
+            });
+        }
+        let (done, all_gone) = oneshot::channel();
+        self.shutdown_waiters.push(done);
+        self.wake_shutdown_waiters_if_empty();
+        Box::pin(async move {
+            let _ = all_gone.await;
+        })
     }
 }

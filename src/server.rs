@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::config::McpConfig;
 use crate::methods::lifecycle::ServerInfo;
-use crate::registry::{CountSessions, Registry};
+use crate::registry::{CountSessions, Registry, Shutdown};
 use crate::tool::{CatalogError, Tool, ToolCatalog, ToolRuntime};
 use crate::transport;
 
@@ -163,6 +163,16 @@ impl McpServer {
 
     pub fn config(&self) -> &McpConfig {
         &self.state.config
+    }
+
+    /// Graceful shutdown of the MCP side: new sessions are refused, running tool calls
+    /// get until `grace` to finish, then every session ends and its streams close
+    /// cleanly. Resolves when no session is left (at the latest shortly after `grace`).
+    pub async fn shutdown(&self, grace: std::time::Duration) {
+        let deadline = std::time::Instant::now() + grace;
+        let drained = self.state.registry.send(Shutdown { deadline });
+        // Sessions stop by the deadline; the margin covers their last messages.
+        let _ = tokio::time::timeout(grace + std::time::Duration::from_secs(2), drained).await;
     }
 
     /// How many sessions are open right now.

@@ -49,6 +49,8 @@ pub struct Session {
     in_flight: HashMap<RequestId, InFlight>,
     /// Last time the client sent anything (Streamable sessions expire when idle).
     last_activity: Instant,
+    /// The server is shutting down: no new calls; stop once the running ones finish.
+    draining: bool,
     /// Carries the session id into every log line this session writes.
     span: tracing::Span,
 }
@@ -63,6 +65,7 @@ impl Session {
             client_initialized: false,
             in_flight: HashMap::new(),
             last_activity: Instant::now(),
+            draining: false,
             span: tracing::info_span!("session", session_id = %id),
         }
     }
@@ -219,6 +222,13 @@ impl Session {
             Ok(call) => call,
             Err(e) => return self.reply_error(&id, e, ctx),
         };
+        if self.draining {
+            let error = RpcError::new(
+                ErrorCode::ServerError,
+                "Server is shutting down; retry on another instance or after restart",
+            );
+            return self.reply_error(&id, error, ctx);
+        }
         let Some(entry) = self.server.tools.get(&call.name) else {
             let error = RpcError::invalid_params(format!("Unknown tool: {}", call.name));
             return self.reply_error(&id, error, ctx);
@@ -521,5 +531,31 @@ impl Handler<ReportProgress> for Session {
         let line = crate::protocol::notification("notifications/progress", Some(&params));
         let sent = self.wire.message_for(&report.request_id, line);
         self.on_stream_lost(sent, ctx);
+    }
+}
+
+/// The server is shutting down: finish running calls until `deadline`, then stop
+/// (which ends every stream of the session cleanly).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Drain {
+    pub deadline: Instant,
+}
+
+impl Handler<Drain> for Session {
+    type Result = ();
+
+    fn handle(&mut self, drain: Drain, ctx: &mut Self::Context) {
+        self.draining = true;
+        if self.in_flight.is_empty() {
+            ctx.stop();
+            return;
+        }
+        tracing::info!(parent: &self.span, calls = self.in_flight.len(), "draining: waiting for calls in flight");
+        ctx.run_interval(Duration::from_millis(10), move |session, ctx| {
+            if session.in_flight.is_empty() || Instant::now() >= drain.deadline {
+                ctx.stop();
+            }
+        });
     }
 }

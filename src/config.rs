@@ -46,6 +46,9 @@ pub struct McpConfig {
     /// HTTP stream in that state is cut and its events wait in the replay buffer. Either
     /// way per-session memory stays bounded whatever the client does.
     pub outbound_queue: usize,
+    /// …and at most this many bytes waiting on one response stream (a larger single
+    /// message still goes through when nothing else waits).
+    pub outbound_queue_bytes: usize,
     /// Requests one session may have in flight; more are answered with an error.
     pub max_in_flight_per_session: usize,
     /// Tools per `tools/list` page.
@@ -74,6 +77,7 @@ impl Default for McpConfig {
             keep_alive: Duration::from_secs(15),
             max_body_bytes: 4 * 1024 * 1024,
             outbound_queue: 1024,
+            outbound_queue_bytes: 16 * 1024 * 1024,
             max_in_flight_per_session: 256,
             page_size: 100,
             tool_call_timeout: Duration::from_secs(300),

@@ -83,7 +83,8 @@ impl Session {
             if why == super::SendError::Overflow {
                 tracing::warn!(
                     parent: &self.span,
-                    queued = self.server.config.outbound_queue,
+                    max_queued = self.server.config.outbound_queue,
+                    max_queued_bytes = self.server.config.outbound_queue_bytes,
                     "client is not reading its event stream; closing the session"
                 );
                 if let Wire::Legacy(sink) = &self.wire {

@@ -77,7 +77,10 @@ pub(crate) async fn open_legacy_stream(
     principal: Option<Principal>,
 ) -> HttpResponse {
     let id = SessionId::new_random();
-    let (sink, stream) = EventSink::channel(state.config.outbound_queue);
+    let (sink, stream) = EventSink::channel(
+        state.config.outbound_queue,
+        state.config.outbound_queue_bytes,
+    );
     // The queue is empty and has room, so the endpoint event is always first.
     let endpoint = endpoint_url(&req, opened_at, &state, id);
     if sink.send(StreamItem::Endpoint(endpoint)).is_err() {

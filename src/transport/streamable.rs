@@ -275,7 +275,10 @@ pub async fn post(
         }
         (_, None) => missing_session(),
         (_, Some(id)) if is_request => {
-            let (sink, answers) = EventSink::channel(state.config.outbound_queue);
+            let (sink, answers) = EventSink::channel(
+                state.config.outbound_queue,
+                state.config.outbound_queue_bytes,
+            );
             let envelope = Envelope::Post {
                 message,
                 protocol_version: version,
@@ -317,7 +320,10 @@ async fn open_session(
         });
         return *response;
     }
-    let (sink, mut answers) = EventSink::channel(state.config.outbound_queue);
+    let (sink, mut answers) = EventSink::channel(
+        state.config.outbound_queue,
+        state.config.outbound_queue_bytes,
+    );
     let envelope = Envelope::Post {
         message: initialize,
         protocol_version: version,
@@ -371,7 +377,10 @@ async fn post_batch(
     let has_requests = messages
         .iter()
         .any(|m| matches!(m, Message::Request { .. }));
-    let (sink, answers) = EventSink::channel(state.config.outbound_queue);
+    let (sink, answers) = EventSink::channel(
+        state.config.outbound_queue,
+        state.config.outbound_queue_bytes,
+    );
     let envelope = Envelope::PostBatch {
         messages,
         protocol_version: version,
@@ -407,7 +416,10 @@ pub async fn get(req: HttpRequest, state: web::Data<ServerState>) -> HttpRespons
         .get(LAST_EVENT_ID)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let (sink, mut events) = EventSink::channel(state.config.outbound_queue);
+    let (sink, mut events) = EventSink::channel(
+        state.config.outbound_queue,
+        state.config.outbound_queue_bytes,
+    );
     let envelope = Envelope::OpenStream {
         last_event_id,
         protocol_version: version,

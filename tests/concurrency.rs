@@ -218,3 +218,36 @@ async fn progress_reaches_the_legacy_stream_before_the_answer() {
     let answer = client.next_message(WAIT).await.unwrap();
     assert_eq!(answer["id"], "p");
 }
+
+#[actix_web::test]
+async fn a_looping_tool_does_not_stall_sessions_or_the_registry() {
+    let server = start_server(fast_config(), "").await;
+    let mut looper = SseClient::connect(&format!("{}/sse", server.base_url)).await;
+    looper.initialize("2025-06-18").await;
+    let spin = json!({"jsonrpc":"2.0","id":"spin","method":"tools/call",
+        "params":{"name":"spins","arguments":{"tag":"spun","delay_ms":1500}}});
+    assert_eq!(looper.post(&spin).await.status(), 202);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    let started = Instant::now();
+    // Its own session still answers protocol methods…
+    let pong = looper.request(json!("ping"), "ping", json!({})).await;
+    assert_eq!(pong["result"], json!({}));
+    // …new sessions register and other sessions' tools run.
+    let mut other = SseClient::connect(&format!("{}/sse", server.base_url)).await;
+    other.initialize("2025-06-18").await;
+    let quick = other
+        .call_tool(json!(1), "echo", json!({"message": "unaffected"}))
+        .await;
+    assert_eq!(quick["result"]["content"][0]["text"], "unaffected");
+    assert!(
+        started.elapsed() < Duration::from_millis(1000),
+        "a spinning tool delayed others by {:?}",
+        started.elapsed()
+    );
+    let spun = looper.response(&json!("spin"), WAIT).await.unwrap();
+    let text = spun["result"]["content"][0]["text"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(text.starts_with("spun"), "{spun}");
+}

@@ -85,6 +85,18 @@ pub fn all() -> Vec<Tool> {
             },
         ),
         Tool::new(
+            "spins",
+            "Busy-loops for delay_ms without ever yielding (a badly written tool).",
+            |a: SlowArgs, _ctx: ToolContext| async move {
+                let until = std::time::Instant::now() + Duration::from_millis(a.delay_ms);
+                let mut turns: u64 = 0;
+                while std::time::Instant::now() < until {
+                    turns = turns.wrapping_add(1);
+                }
+                format!("{} after {turns} turns", a.tag)
+            },
+        ),
+        Tool::new(
             "fails",
             "Returns an error.",
             |_: NoArgs, _ctx: ToolContext| async move {

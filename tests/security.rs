@@ -314,3 +314,51 @@ async fn the_session_limit_answers_503_with_retry_after() {
     let again = SseClient::connect(&format!("{}/sse", server.base_url)).await;
     assert!(again.endpoint.contains("session_id="));
 }
+
+#[actix_web::test]
+async fn a_tool_call_over_the_timeout_ends_with_an_error_result() {
+    let config = McpConfig {
+        tool_call_timeout: std::time::Duration::from_millis(200),
+        ..fast_config()
+    };
+    let server = start_server(config, "").await;
+    let mut client = SseClient::connect(&format!("{}/sse", server.base_url)).await;
+    client.initialize("2025-06-18").await;
+    let started = std::time::Instant::now();
+    let answer = client
+        .call_tool(
+            json!(1),
+            "slow_echo",
+            json!({"tag": "late", "delay_ms": 10_000}),
+        )
+        .await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    assert_eq!(answer["result"]["isError"], true);
+    let text = answer["result"]["content"][0]["text"].as_str().unwrap();
+    assert!(text.contains("did not finish"), "{text}");
+    // The session goes on.
+    let next = client
+        .call_tool(json!(2), "echo", json!({"message": "after"}))
+        .await;
+    assert_eq!(next["result"]["content"][0]["text"], "after");
+}
+
+#[actix_web::test]
+async fn a_legacy_stream_that_never_initializes_is_closed() {
+    let config = McpConfig {
+        init_timeout: std::time::Duration::from_millis(300),
+        ..fast_config()
+    };
+    let server = start_server(config, "").await;
+    let mut idle = SseClient::connect(&format!("{}/sse", server.base_url)).await;
+    let mut finished = SseClient::connect(&format!("{}/sse", server.base_url)).await;
+    finished.initialize("2024-11-05").await;
+    assert!(
+        idle.stream_ended(std::time::Duration::from_secs(5)).await,
+        "half-open stream closed"
+    );
+    // The initialized session stays.
+    let pong = finished.request(json!(1), "ping", json!({})).await;
+    assert_eq!(pong["result"], json!({}));
+    assert_eq!(server.mcp.session_count().await, 1);
+}

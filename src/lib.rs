@@ -54,6 +54,6 @@ pub mod tool;
 pub mod transport;
 
 pub use config::McpConfig;
-pub use protocol::{Annotations, Content, ProtocolVersion, ResourceContents, Role};
+pub use protocol::{Annotations, Content, LogLevel, ProtocolVersion, ResourceContents, Role};
 pub use server::{BuildError, McpServer, McpServerBuilder};
 pub use tool::{CallToolResult, Structured, Tool, ToolAnnotations, ToolContext};

@@ -71,6 +71,8 @@ struct ToolsCapability {
 struct ServerCapabilities {
     #[serde(skip_serializing_if = "Option::is_none")]
     tools: Option<ToolsCapability>,
+    /// We accept `logging/setLevel` and send `notifications/message`.
+    logging: Map<String, Value>,
 }
 
 #[derive(Serialize)]
@@ -103,6 +105,7 @@ pub fn initialize_result(
             tools: offers_tools.then_some(ToolsCapability {
                 list_changed: false,
             }),
+            logging: Map::new(),
         },
         server_info: Implementation {
             name: &info.name,
@@ -167,7 +170,7 @@ mod tests {
                 .unwrap();
         assert_eq!(
             old,
-            json!({"protocolVersion":"2024-11-05","capabilities":{"tools":{"listChanged":false}},"serverInfo":{"name":"s","version":"1"}})
+            json!({"protocolVersion":"2024-11-05","capabilities":{"tools":{"listChanged":false},"logging":{}},"serverInfo":{"name":"s","version":"1"}})
         );
         let new =
             serde_json::to_value(initialize_result(&info, ProtocolVersion::V2025_11_25, true))

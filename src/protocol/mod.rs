@@ -14,4 +14,6 @@ pub use jsonrpc::{
 pub use version::ProtocolVersion;
 
 mod content;
+mod logging;
 pub use content::{Annotations, Content, ResourceContents, Role};
+pub use logging::LogLevel;

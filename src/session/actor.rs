@@ -13,7 +13,7 @@ use super::wire::{StreamLost, StreamRefusal, Wire};
 use super::SessionId;
 use crate::methods::{self, lifecycle::Negotiated, names};
 use crate::protocol::{
-    response_error, response_ok, ErrorCode, Message, ProtocolVersion, RequestId, RpcError,
+    response_error, response_ok, ErrorCode, LogLevel, Message, ProtocolVersion, RequestId, RpcError,
 };
 use crate::registry::Unregister;
 use crate::server::ServerState;
@@ -51,6 +51,8 @@ pub struct Session {
     last_activity: Instant,
     /// The server is shutting down: no new calls; stop once the running ones finish.
     draining: bool,
+    /// Set by `logging/setLevel`: log messages below it are not sent (until then, all are).
+    log_level: Option<LogLevel>,
     /// Carries the session id into every log line this session writes.
     span: tracing::Span,
 }
@@ -66,6 +68,7 @@ impl Session {
             in_flight: HashMap::new(),
             last_activity: Instant::now(),
             draining: false,
+            log_level: None,
             span: tracing::info_span!("session", session_id = %id),
         }
     }
@@ -146,14 +149,15 @@ impl Session {
             (names::SERVER_DISCOVER, _) => {
                 self.reply_error(&id, methods::lifecycle::discover_unsupported(), ctx)
             }
-            (names::TOOLS_LIST | names::TOOLS_CALL, None) => self.reply_error(
-                &id,
-                RpcError::new(
-                    ErrorCode::InvalidRequest,
-                    "Session not initialized: send `initialize` first",
+            (names::TOOLS_LIST | names::TOOLS_CALL | names::SET_LOG_LEVEL, None) => self
+                .reply_error(
+                    &id,
+                    RpcError::new(
+                        ErrorCode::InvalidRequest,
+                        "Session not initialized: send `initialize` first",
+                    ),
+                    ctx,
                 ),
-                ctx,
-            ),
             (names::TOOLS_LIST, Some(version)) => {
                 let page_size = self.server.config.page_size;
                 let server = Arc::clone(&self.server);
@@ -163,6 +167,13 @@ impl Session {
                 }
             }
             (names::TOOLS_CALL, Some(version)) => self.start_tool_call(id, version, params, ctx),
+            (names::SET_LOG_LEVEL, Some(_)) => match methods::logging::set_level(params) {
+                Ok(level) => {
+                    self.log_level = Some(level);
+                    self.reply(&id, &methods::lifecycle::ping_result(), ctx)
+                }
+                Err(e) => self.reply_error(&id, e, ctx),
+            },
             _ => self.reply_error(&id, RpcError::method_not_found(method), ctx),
         }
     }
@@ -252,9 +263,7 @@ impl Session {
             return self.reply_error(&id, error, ctx);
         }
         let cancellation = CancellationToken::new();
-        let progress = progress_token
-            .is_some()
-            .then(|| ctx.address().recipient::<ReportProgress>());
+        let wants_progress = progress_token.is_some();
         self.in_flight.insert(
             id.clone(),
             InFlight {
@@ -263,7 +272,14 @@ impl Session {
                 last_progress: None,
             },
         );
-        let context = ToolContext::new(self.id, id.clone(), version, cancellation, progress);
+        let context = ToolContext::new(
+            self.id,
+            id.clone(),
+            version,
+            cancellation,
+            ctx.address(),
+            wants_progress,
+        );
         let invoke = entry.actor.send(Invoke {
             arguments: Value::Object(call.arguments.unwrap_or_default()),
             context,
@@ -558,5 +574,45 @@ impl Handler<Drain> for Session {
                 ctx.stop();
             }
         });
+    }
+}
+
+/// A running handler sends a log message about its request.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct ReportLog {
+    pub request_id: RequestId,
+    pub level: LogLevel,
+    pub logger: Option<String>,
+    pub data: Value,
+}
+
+#[derive(Serialize)]
+struct LogParams<'a> {
+    level: LogLevel,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logger: Option<&'a str>,
+    data: &'a Value,
+}
+
+impl Handler<ReportLog> for Session {
+    type Result = ();
+
+    fn handle(&mut self, report: ReportLog, ctx: &mut Self::Context) {
+        // Only while the request is live (never after its answer), and at or above the
+        // level the client asked for.
+        if !self.in_flight.contains_key(&report.request_id)
+            || self.log_level.is_some_and(|min| report.level < min)
+        {
+            return;
+        }
+        let params = LogParams {
+            level: report.level,
+            logger: report.logger.as_deref(),
+            data: &report.data,
+        };
+        let line = crate::protocol::notification("notifications/message", Some(&params));
+        let sent = self.wire.message_for(&report.request_id, line);
+        self.on_stream_lost(sent, ctx);
     }
 }

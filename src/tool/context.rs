@@ -1,12 +1,13 @@
 //! What a running tool can know and do: which session and request it serves, whether
 //! the call has been cancelled (client cancel, session closed, or timeout), and how to
-//! report progress.
+//! report progress and send log messages to the client.
 
-use actix::Recipient;
+use actix::Addr;
+use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use crate::protocol::{ProtocolVersion, RequestId};
-use crate::session::{ReportProgress, SessionId};
+use crate::protocol::{LogLevel, ProtocolVersion, RequestId};
+use crate::session::{ReportLog, ReportProgress, Session, SessionId};
 
 /// Handed to every tool call. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -19,8 +20,10 @@ pub struct ToolContext {
     pub protocol_version: ProtocolVersion,
     /// Fired when the call should stop; long-running tools should watch it.
     cancellation: CancellationToken,
-    /// The session, when the client asked for progress on this call.
-    progress: Option<Recipient<ReportProgress>>,
+    /// The session, to send progress and log messages through.
+    session: Addr<Session>,
+    /// The client sent a `progressToken` with this request.
+    wants_progress: bool,
 }
 
 impl ToolContext {
@@ -29,20 +32,39 @@ impl ToolContext {
         request_id: RequestId,
         protocol_version: ProtocolVersion,
         cancellation: CancellationToken,
-        progress: Option<Recipient<ReportProgress>>,
+        session: Addr<Session>,
+        wants_progress: bool,
     ) -> Self {
         ToolContext {
             session_id,
             request_id,
             protocol_version,
             cancellation,
-            progress,
+            session,
+            wants_progress,
         }
     }
 
     /// Whether the client asked for progress (sent a `progressToken`).
     pub fn wants_progress(&self) -> bool {
-        self.progress.is_some()
+        self.wants_progress
+    }
+
+    /// Sends `notifications/message` to the client, if `level` passes the level it set
+    /// with `logging/setLevel` (all levels pass until it sets one). `data` is any JSON
+    /// value; never put secrets or personal data in it.
+    pub async fn log(&self, level: LogLevel, logger: Option<&str>, data: impl Serialize) {
+        let Ok(data) = serde_json::to_value(data) else {
+            return;
+        };
+        let report = ReportLog {
+            request_id: self.request_id.clone(),
+            level,
+            logger: logger.map(str::to_owned),
+            data,
+        };
+        // The session may have ended meanwhile; then there is no one to tell.
+        let _ = self.session.send(report).await;
     }
 
     /// Sends `notifications/progress` for this call, if the client asked for it.
@@ -50,7 +72,7 @@ impl ToolContext {
     /// `total` and `message` are optional. Waits when the session is busy rather than
     /// dropping the report.
     pub async fn report_progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
-        if let Some(session) = &self.progress {
+        if self.wants_progress {
             let report = ReportProgress {
                 request_id: self.request_id.clone(),
                 progress,
@@ -58,7 +80,7 @@ impl ToolContext {
                 message: message.map(str::to_owned),
             };
             // The session may have ended meanwhile; then there is no one to tell.
-            let _ = session.send(report).await;
+            let _ = self.session.send(report).await;
         }
     }
 

@@ -1,7 +1,9 @@
 //! Tools that exist only to exercise the server: delays, panics, every content type,
 //! structured output.
 
-use actix_mcp::{Annotations, CallToolResult, Content, Role, Structured, Tool, ToolContext};
+use actix_mcp::{
+    Annotations, CallToolResult, Content, LogLevel, Role, Structured, Tool, ToolContext,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -94,6 +96,22 @@ pub fn all() -> Vec<Tool> {
                     turns = turns.wrapping_add(1);
                 }
                 format!("{} after {turns} turns", a.tag)
+            },
+        ),
+        Tool::new(
+            "logs",
+            "Logs one message at each of debug, info, warning and error, then answers.",
+            |_: NoArgs, ctx: ToolContext| async move {
+                for level in [
+                    LogLevel::Debug,
+                    LogLevel::Info,
+                    LogLevel::Warning,
+                    LogLevel::Error,
+                ] {
+                    ctx.log(level, Some("test"), serde_json::json!({"level": level}))
+                        .await;
+                }
+                "logged"
             },
         ),
         Tool::new(

@@ -42,6 +42,7 @@
 pub mod access;
 pub mod builtin_tools;
 pub mod config;
+pub mod context;
 pub mod methods;
 pub mod protocol;
 pub mod registry;
@@ -54,6 +55,7 @@ pub mod tool;
 pub mod transport;
 
 pub use config::McpConfig;
+pub use context::{RequestContext, ToolContext};
 pub use protocol::{Annotations, Content, LogLevel, ProtocolVersion, ResourceContents, Role};
 pub use server::{BuildError, McpServer, McpServerBuilder};
-pub use tool::{CallToolResult, Structured, Tool, ToolAnnotations, ToolContext};
+pub use tool::{CallToolResult, Structured, Tool, ToolAnnotations};

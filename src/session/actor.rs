@@ -345,14 +345,19 @@ impl Session {
         }
     }
 
-    /// `MCP-Protocol-Version`, when sent, must be what this session negotiated.
+    /// `MCP-Protocol-Version` (already known to be a revision we speak) is checked
+    /// against what this session negotiated. A different supported revision is
+    /// accepted, as the official SDK servers do (the conformance suite sends one), and
+    /// the negotiated revision still shapes every answer; it is logged, since it
+    /// usually means a client bug.
     fn check_version_header(&self, sent: Option<ProtocolVersion>) -> Result<(), Refusal> {
-        match (sent, self.negotiated.as_ref().map(|n| n.version)) {
-            (Some(sent), Some(negotiated)) if sent != negotiated => {
-                Err(Refusal::VersionMismatch { negotiated, sent })
+        if let (Some(sent), Some(negotiated)) = (sent, self.negotiated.as_ref().map(|n| n.version))
+        {
+            if sent != negotiated {
+                tracing::debug!(parent: &self.span, %sent, %negotiated, "MCP-Protocol-Version differs from the negotiated revision");
             }
-            _ => Ok(()),
         }
+        Ok(())
     }
 
     fn streams(&mut self) -> Result<&mut super::wire::Streams, Refusal> {

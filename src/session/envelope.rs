@@ -41,11 +41,6 @@ pub enum Envelope {
 pub enum Refusal {
     /// The id belongs to a session of the other transport (treated as unknown: 404).
     WrongTransport,
-    /// `MCP-Protocol-Version` differs from what the session negotiated.
-    VersionMismatch {
-        negotiated: ProtocolVersion,
-        sent: ProtocolVersion,
-    },
     /// A batch on a session whose revision has no batches.
     BatchNotAllowed(Option<ProtocolVersion>),
     /// `Last-Event-ID` that names no stream of this session.

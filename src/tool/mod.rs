@@ -11,14 +11,13 @@
 
 mod actor;
 mod catalog;
-mod context;
 mod definition;
 mod output;
 mod runtime;
 
+pub use crate::context::ToolContext;
 pub use actor::{Invoke, ToolActor, ToolCall, ToolOutcome};
 pub use catalog::{CatalogError, InvalidCursor, ToolCatalog, ToolEntry};
-pub use context::ToolContext;
 pub use definition::{Tool, ToolAnnotations, WireTool};
 pub use output::{CallToolResult, IntoToolOutput, Structured, WireCallToolResult};
 pub use runtime::ToolRuntime;

@@ -123,9 +123,6 @@ fn missing_session() -> HttpResponse {
 fn refused(refusal: Refusal) -> HttpResponse {
     let message = match refusal {
         Refusal::WrongTransport => return http_error::session_not_found(),
-        Refusal::VersionMismatch { negotiated, sent } => format!(
-            "MCP-Protocol-Version {sent} does not match this session's negotiated {negotiated}"
-        ),
         Refusal::BatchNotAllowed(version) => format!(
             "JSON-RPC batches are accepted only from sessions at protocol 2025-03-26 (this session: {})",
             version.map_or("not initialized", ProtocolVersion::as_str)

@@ -1,6 +1,7 @@
-//! What a running tool can know and do: which session and request it serves, whether
-//! the call has been cancelled (client cancel, session closed, or timeout), and how to
-//! report progress and send log messages to the client.
+//! The handler context: what a running tool, resource or prompt handler can know and
+//! do — which session and request it serves, whether the call has been cancelled
+//! (client cancel, session closed, or timeout), reporting progress, and sending log
+//! messages to the client. One small type shared by every kind of handler.
 
 use actix::Addr;
 use serde::Serialize;
@@ -9,12 +10,12 @@ use tokio_util::sync::CancellationToken;
 use crate::protocol::{LogLevel, ProtocolVersion, RequestId};
 use crate::session::{ReportLog, ReportProgress, Session, SessionId};
 
-/// Handed to every tool call. Cheap to clone.
+/// Handed to every handler call. Cheap to clone.
 #[derive(Debug, Clone)]
-pub struct ToolContext {
+pub struct RequestContext {
     /// The session the call belongs to (for logs and per-session state in the tool).
     pub session_id: SessionId,
-    /// The JSON-RPC id of the `tools/call` request.
+    /// The JSON-RPC id of the request being handled.
     pub request_id: RequestId,
     /// The revision the session negotiated, for tools that shape output by revision.
     pub protocol_version: ProtocolVersion,
@@ -26,7 +27,7 @@ pub struct ToolContext {
     wants_progress: bool,
 }
 
-impl ToolContext {
+impl RequestContext {
     pub fn new(
         session_id: SessionId,
         request_id: RequestId,
@@ -35,7 +36,7 @@ impl ToolContext {
         session: Addr<Session>,
         wants_progress: bool,
     ) -> Self {
-        ToolContext {
+        RequestContext {
             session_id,
             request_id,
             protocol_version,
@@ -97,3 +98,6 @@ impl ToolContext {
         &self.cancellation
     }
 }
+
+/// The context as tools name it.
+pub type ToolContext = RequestContext;

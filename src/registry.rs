@@ -11,7 +11,7 @@ use std::time::Instant;
 use tokio::sync::oneshot;
 
 use crate::access::Principal;
-use crate::session::{Drain, Envelope, Refusal, Session, SessionId};
+use crate::session::{Drain, Envelope, Refusal, ServerEvent, Session, SessionId};
 
 /// Registrations, lookups and routes waiting in the mailbox before senders wait.
 const MAILBOX_CAPACITY: usize = 4096;
@@ -185,5 +185,20 @@ impl Handler<Shutdown> for Registry {
         Box::pin(async move {
             let _ = all_gone.await;
         })
+    }
+}
+
+/// Hand a server-side event to every session (each decides whether it concerns it).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Broadcast(pub ServerEvent);
+
+impl Handler<Broadcast> for Registry {
+    type Result = ();
+
+    fn handle(&mut self, Broadcast(event): Broadcast, _ctx: &mut Self::Context) {
+        for entry in self.sessions.values() {
+            entry.session.do_send(event.clone());
+        }
     }
 }

@@ -10,8 +10,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::config::McpConfig;
-use crate::methods::lifecycle::ServerInfo;
+use crate::methods::lifecycle::{Offers, ServerInfo};
+use crate::prompt::Prompt;
 use crate::registry::{CountSessions, Registry, Shutdown};
+use crate::resource::{Resource, ResourceCatalog, ResourceTemplate};
 use crate::tool::{CatalogError, Tool, ToolCatalog, ToolRuntime};
 use crate::transport;
 
@@ -20,13 +22,30 @@ pub struct ServerState {
     pub config: McpConfig,
     pub info: ServerInfo,
     pub tools: ToolCatalog,
+    pub resources: ResourceCatalog,
+    pub prompts: Vec<Prompt>,
     pub registry: Addr<Registry>,
+    /// Where resource, prompt and completion handlers run (tools go through their actors).
+    pub runtime: tokio::runtime::Handle,
     /// Thread the registry actor runs on; stopped with the server.
     registry_arbiter: Arbiter,
     /// Thread the tool actors run on; stopped with the server.
     tool_arbiter: Arbiter,
     /// Threads tool calls run on; kept alive as long as any session may call a tool.
     _tool_runtime: ToolRuntime,
+}
+
+impl ServerState {
+    /// What `initialize` declares.
+    pub fn offers(&self) -> Offers {
+        Offers {
+            tools: !self.tools.is_empty(),
+            resources: !self.resources.is_empty(),
+            prompts: !self.prompts.is_empty(),
+            completions: self.resources.has_completers()
+                || self.prompts.iter().any(Prompt::has_completers),
+        }
+    }
 }
 
 impl Drop for ServerState {
@@ -43,6 +62,8 @@ pub enum BuildError {
     Runtime(std::io::Error),
     /// `build` must run inside an actix `System` (e.g. under `#[actix_web::main]`).
     NoSystem,
+    /// Two prompts, resources or templates with the same name / URI.
+    Duplicate(String),
 }
 
 impl fmt::Display for BuildError {
@@ -53,6 +74,7 @@ impl fmt::Display for BuildError {
             BuildError::NoSystem => {
                 f.write_str("McpServer::build must be called inside a running actix System")
             }
+            BuildError::Duplicate(what) => write!(f, "{what} is registered twice"),
         }
     }
 }
@@ -64,6 +86,8 @@ pub struct McpServerBuilder {
     config: McpConfig,
     info: ServerInfo,
     tools: Vec<Tool>,
+    resources: ResourceCatalog,
+    prompts: Vec<Prompt>,
 }
 
 impl McpServerBuilder {
@@ -95,11 +119,55 @@ impl McpServerBuilder {
         self
     }
 
+    /// A resource with a fixed URI (`resources/list`, `resources/read`).
+    pub fn resource(mut self, resource: Resource) -> Self {
+        self.resources.resources.push(resource);
+        self
+    }
+
+    /// Resources for every URI matching a template (`resources/templates/list`).
+    pub fn resource_template(mut self, template: ResourceTemplate) -> Self {
+        self.resources.templates.push(template);
+        self
+    }
+
+    pub fn prompt(mut self, prompt: Prompt) -> Self {
+        self.prompts.push(prompt);
+        self
+    }
+
+    fn check_unique(&self) -> Result<(), BuildError> {
+        let mut seen = std::collections::HashSet::new();
+        let names = self
+            .resources
+            .resources
+            .iter()
+            .map(|r| format!("resource {:?}", r.uri()))
+            .chain(
+                self.resources
+                    .templates
+                    .iter()
+                    .map(|t| format!("resource template {:?}", t.uri_template())),
+            )
+            .chain(
+                self.prompts
+                    .iter()
+                    .map(|p| format!("prompt {:?}", p.name())),
+            );
+        for name in names {
+            if !seen.insert(name.clone()) {
+                return Err(BuildError::Duplicate(name));
+            }
+        }
+        Ok(())
+    }
+
     /// Starts the registry actor, one actor per tool and the tool runtime. Call once,
     /// outside `HttpServer::new` (whose closure runs once per worker), and clone the
     /// result into the closure so every worker shares one registry.
     pub fn build(self) -> Result<McpServer, BuildError> {
         System::try_current().ok_or(BuildError::NoSystem)?;
+        self.check_unique()?;
         let tool_runtime =
             ToolRuntime::new(self.config.tool_threads).map_err(BuildError::Runtime)?;
         let runtime = tool_runtime.handle().ok_or(BuildError::NoSystem)?;
@@ -107,7 +175,7 @@ impl McpServerBuilder {
         let tools = ToolCatalog::start(
             self.tools,
             &tool_arbiter.handle(),
-            runtime,
+            runtime.clone(),
             self.config.tool_call_timeout,
         )
         .map_err(BuildError::Tools)?;
@@ -121,7 +189,10 @@ impl McpServerBuilder {
                 config: self.config,
                 info: self.info,
                 tools,
+                resources: self.resources,
+                prompts: self.prompts,
                 registry,
+                runtime,
                 registry_arbiter,
                 tool_arbiter,
                 _tool_runtime: tool_runtime,
@@ -147,6 +218,8 @@ impl McpServer {
                 instructions: None,
             },
             tools: Vec::new(),
+            resources: ResourceCatalog::default(),
+            prompts: Vec::new(),
         }
     }
 
@@ -173,6 +246,14 @@ impl McpServer {
         let drained = self.state.registry.send(Shutdown { deadline });
         // Sessions stop by the deadline; the margin covers their last messages.
         let _ = tokio::time::timeout(grace + std::time::Duration::from_secs(2), drained).await;
+    }
+
+    /// Tells every session subscribed to `uri` that it changed
+    /// (`notifications/resources/updated`).
+    pub fn notify_resource_updated(&self, uri: &str) {
+        self.state.registry.do_send(crate::registry::Broadcast(
+            crate::session::ServerEvent::ResourceUpdated(uri.into()),
+        ));
     }
 
     /// How many sessions are open right now.

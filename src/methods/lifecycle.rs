@@ -68,11 +68,34 @@ struct ToolsCapability {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResourcesCapability {
+    subscribe: bool,
+    list_changed: bool,
+}
+
+#[derive(Serialize)]
 struct ServerCapabilities {
     #[serde(skip_serializing_if = "Option::is_none")]
     tools: Option<ToolsCapability>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resources: Option<ResourcesCapability>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prompts: Option<ToolsCapability>,
+    /// 2025-03-26 and later.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    completions: Option<Map<String, Value>>,
     /// We accept `logging/setLevel` and send `notifications/message`.
     logging: Map<String, Value>,
+}
+
+/// Which features the server has, so `initialize` declares exactly those.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Offers {
+    pub tools: bool,
+    pub resources: bool,
+    pub prompts: bool,
+    pub completions: bool,
 }
 
 #[derive(Serialize)]
@@ -97,14 +120,22 @@ pub struct InitializeResult<'a> {
 pub fn initialize_result(
     info: &ServerInfo,
     version: ProtocolVersion,
-    offers_tools: bool,
+    offers: Offers,
 ) -> InitializeResult<'_> {
     InitializeResult {
         protocol_version: version.as_str(),
         capabilities: ServerCapabilities {
-            tools: offers_tools.then_some(ToolsCapability {
+            tools: offers.tools.then_some(ToolsCapability {
                 list_changed: false,
             }),
+            resources: offers.resources.then_some(ResourcesCapability {
+                subscribe: true,
+                list_changed: false,
+            }),
+            prompts: offers.prompts.then_some(ToolsCapability {
+                list_changed: false,
+            }),
+            completions: (offers.completions && version.has_audio_and_annotations()).then(Map::new),
             logging: Map::new(),
         },
         server_info: Implementation {
@@ -165,16 +196,26 @@ mod tests {
             title: Some("S".into()),
             instructions: Some("use it".into()),
         };
-        let old =
-            serde_json::to_value(initialize_result(&info, ProtocolVersion::V2024_11_05, true))
-                .unwrap();
+        let tools_only = Offers {
+            tools: true,
+            ..Offers::default()
+        };
+        let old = serde_json::to_value(initialize_result(
+            &info,
+            ProtocolVersion::V2024_11_05,
+            tools_only,
+        ))
+        .unwrap();
         assert_eq!(
             old,
             json!({"protocolVersion":"2024-11-05","capabilities":{"tools":{"listChanged":false},"logging":{}},"serverInfo":{"name":"s","version":"1"}})
         );
-        let new =
-            serde_json::to_value(initialize_result(&info, ProtocolVersion::V2025_11_25, true))
-                .unwrap();
+        let new = serde_json::to_value(initialize_result(
+            &info,
+            ProtocolVersion::V2025_11_25,
+            tools_only,
+        ))
+        .unwrap();
         assert_eq!(new["instructions"], "use it");
         assert_eq!(new["serverInfo"]["title"], "S");
     }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::parse_params;
 use crate::protocol::{ProtocolVersion, RpcError};
 use crate::tool::{ToolCatalog, WireTool};
 
@@ -47,11 +48,4 @@ pub struct CallParams {
 
 pub fn parse_call(params: Option<Map<String, Value>>) -> Result<CallParams, RpcError> {
     parse_params(params)
-}
-
-fn parse_params<T: for<'de> Deserialize<'de>>(
-    params: Option<Map<String, Value>>,
-) -> Result<T, RpcError> {
-    serde_json::from_value(Value::Object(params.unwrap_or_default()))
-        .map_err(|e| RpcError::invalid_params(format!("Invalid params: {e}")))
 }

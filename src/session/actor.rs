@@ -1,9 +1,10 @@
 //! The session actor.
 
 use actix::prelude::*;
+use futures_util::future::BoxFuture;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
@@ -11,13 +12,14 @@ use tokio_util::sync::CancellationToken;
 use super::envelope::{Envelope, Refusal};
 use super::wire::{StreamLost, StreamRefusal, Wire};
 use super::SessionId;
+use crate::context::RequestContext;
 use crate::methods::{self, lifecycle::Negotiated, names};
 use crate::protocol::{
     response_error, response_ok, ErrorCode, LogLevel, Message, ProtocolVersion, RequestId, RpcError,
 };
 use crate::registry::Unregister;
 use crate::server::ServerState;
-use crate::tool::{Invoke, ToolContext, ToolOutcome};
+use crate::tool::{Invoke, ToolOutcome};
 
 /// How many envelopes may wait in a session's mailbox before the HTTP handler waits.
 const MAILBOX_CAPACITY: usize = 64;
@@ -53,6 +55,8 @@ pub struct Session {
     draining: bool,
     /// Set by `logging/setLevel`: log messages below it are not sent (until then, all are).
     log_level: Option<LogLevel>,
+    /// Resource URIs the client subscribed to (`notifications/resources/updated`).
+    subscriptions: HashSet<String>,
     /// Carries the session id into every log line this session writes.
     span: tracing::Span,
 }
@@ -69,6 +73,7 @@ impl Session {
             last_activity: Instant::now(),
             draining: false,
             log_level: None,
+            subscriptions: HashSet::new(),
             span: tracing::info_span!("session", session_id = %id),
         }
     }
@@ -134,46 +139,99 @@ impl Session {
         params: Option<Map<String, Value>>,
         ctx: &mut Context<Self>,
     ) {
-        let negotiated = self.negotiated.as_ref().map(|n| n.version);
-        match (method, negotiated) {
-            (names::PING, _) => self.reply(&id, &methods::lifecycle::ping_result(), ctx),
-            (names::INITIALIZE, None) => self.initialize(id, params, ctx),
-            (names::INITIALIZE, Some(_)) => self.reply_error(
-                &id,
-                RpcError::new(
+        match method {
+            names::PING => return self.reply(&id, &methods::lifecycle::ping_result(), ctx),
+            names::INITIALIZE if self.negotiated.is_none() => {
+                return self.initialize(id, params, ctx)
+            }
+            names::INITIALIZE => {
+                let error = RpcError::new(
                     ErrorCode::InvalidRequest,
                     "Session is already initialized; open a new session to initialize again",
-                ),
-                ctx,
-            ),
-            (names::SERVER_DISCOVER, _) => {
-                self.reply_error(&id, methods::lifecycle::discover_unsupported(), ctx)
+                );
+                return self.reply_error(&id, error, ctx);
             }
-            (names::TOOLS_LIST | names::TOOLS_CALL | names::SET_LOG_LEVEL, None) => self
-                .reply_error(
-                    &id,
-                    RpcError::new(
-                        ErrorCode::InvalidRequest,
-                        "Session not initialized: send `initialize` first",
-                    ),
-                    ctx,
-                ),
-            (names::TOOLS_LIST, Some(version)) => {
-                let page_size = self.server.config.page_size;
-                let server = Arc::clone(&self.server);
+            names::SERVER_DISCOVER => {
+                return self.reply_error(&id, methods::lifecycle::discover_unsupported(), ctx)
+            }
+            _ => {}
+        }
+        let Some(version) = self.negotiated.as_ref().map(|n| n.version) else {
+            let error = if names::SESSION_METHODS.contains(&method) {
+                RpcError::new(
+                    ErrorCode::InvalidRequest,
+                    "Session not initialized: send `initialize` first",
+                )
+            } else {
+                RpcError::method_not_found(method)
+            };
+            return self.reply_error(&id, error, ctx);
+        };
+        let server = Arc::clone(&self.server);
+        let page_size = server.config.page_size;
+        match method {
+            names::TOOLS_LIST => {
                 match methods::tools::list(&server.tools, params, version, page_size) {
                     Ok(page) => self.reply(&id, &page, ctx),
                     Err(e) => self.reply_error(&id, e, ctx),
                 }
             }
-            (names::TOOLS_CALL, Some(version)) => self.start_tool_call(id, version, params, ctx),
-            (names::SET_LOG_LEVEL, Some(_)) => match methods::logging::set_level(params) {
+            names::TOOLS_CALL => self.start_tool_call(id, version, params, ctx),
+            names::SET_LOG_LEVEL => match methods::logging::set_level(params) {
                 Ok(level) => {
                     self.log_level = Some(level);
                     self.reply(&id, &methods::lifecycle::ping_result(), ctx)
                 }
                 Err(e) => self.reply_error(&id, e, ctx),
             },
+            names::RESOURCES_LIST if !server.resources.is_empty() => {
+                match methods::resources::list(&server.resources, params, version, page_size) {
+                    Ok(page) => self.reply(&id, &page, ctx),
+                    Err(e) => self.reply_error(&id, e, ctx),
+                }
+            }
+            names::RESOURCE_TEMPLATES_LIST if !server.resources.is_empty() => {
+                match methods::resources::templates_list(
+                    &server.resources,
+                    params,
+                    version,
+                    page_size,
+                ) {
+                    Ok(page) => self.reply(&id, &page, ctx),
+                    Err(e) => self.reply_error(&id, e, ctx),
+                }
+            }
+            names::RESOURCES_READ if !server.resources.is_empty() => {
+                self.read_resource(id, version, params, ctx)
+            }
+            names::RESOURCES_SUBSCRIBE | names::RESOURCES_UNSUBSCRIBE
+                if !server.resources.is_empty() =>
+            {
+                match methods::resources::uri_param(params) {
+                    Ok(uri) if method == names::RESOURCES_UNSUBSCRIBE => {
+                        self.subscriptions.remove(&uri);
+                        self.reply(&id, &methods::lifecycle::ping_result(), ctx)
+                    }
+                    Ok(uri) if server.resources.find(&uri).is_some() => {
+                        self.subscriptions.insert(uri);
+                        self.reply(&id, &methods::lifecycle::ping_result(), ctx)
+                    }
+                    Ok(uri) => self.reply_error(&id, methods::resources::not_found(&uri), ctx),
+                    Err(e) => self.reply_error(&id, e, ctx),
+                }
+            }
+            names::PROMPTS_LIST if !server.prompts.is_empty() => {
+                match methods::prompts::list(&server.prompts, params, version, page_size) {
+                    Ok(page) => self.reply(&id, &page, ctx),
+                    Err(e) => self.reply_error(&id, e, ctx),
+                }
+            }
+            names::PROMPTS_GET if !server.prompts.is_empty() => {
+                self.get_prompt(id, version, params, ctx)
+            }
+            names::COMPLETE if server.offers().completions => {
+                self.complete(id, version, params, ctx)
+            }
             _ => self.reply_error(&id, RpcError::method_not_found(method), ctx),
         }
     }
@@ -189,7 +247,7 @@ impl Session {
                 let result = methods::lifecycle::initialize_result(
                     &self.server.info,
                     negotiated.version,
-                    !self.server.tools.is_empty(),
+                    self.server.offers(),
                 );
                 let line = response_ok(&id, &result);
                 tracing::info!(
@@ -217,50 +275,125 @@ impl Session {
         }
     }
 
-    fn start_tool_call(
+    fn read_resource(
         &mut self,
         id: RequestId,
         version: ProtocolVersion,
         params: Option<Map<String, Value>>,
         ctx: &mut Context<Self>,
     ) {
-        let progress_token = params
-            .as_ref()
-            .and_then(|p| p.get("_meta"))
-            .and_then(|meta| meta.get("progressToken"))
-            .filter(|t| t.is_string() || t.is_i64() || t.is_u64())
-            .cloned();
-        let call = match methods::tools::parse_call(params) {
-            Ok(call) => call,
+        let meta = request_meta(&params);
+        let uri = match methods::resources::uri_param(params) {
+            Ok(uri) => uri,
             Err(e) => return self.reply_error(&id, e, ctx),
         };
-        if self.draining {
-            let error = RpcError::new(
-                ErrorCode::ServerError,
-                "Server is shutting down; retry on another instance or after restart",
-            );
-            return self.reply_error(&id, error, ctx);
-        }
-        let Some(entry) = self.server.tools.get(&call.name) else {
-            let error = RpcError::invalid_params(format!("Unknown tool: {}", call.name));
+        let Some(read) = self.server.resources.find(&uri) else {
+            return self.reply_error(&id, methods::resources::not_found(&uri), ctx);
+        };
+        self.spawn_handler(id, version, meta, ctx, move |context| {
+            Box::pin(async move {
+                let contents = read
+                    .run(context)
+                    .await
+                    .map_err(|e| RpcError::new(ErrorCode::InternalError, e))?;
+                to_result_value(&methods::resources::ReadResourceResult { contents })
+            })
+        });
+    }
+
+    fn get_prompt(
+        &mut self,
+        id: RequestId,
+        version: ProtocolVersion,
+        params: Option<Map<String, Value>>,
+        ctx: &mut Context<Self>,
+    ) {
+        let meta = request_meta(&params);
+        let request = match methods::prompts::parse_get(params) {
+            Ok(request) => request,
+            Err(e) => return self.reply_error(&id, e, ctx),
+        };
+        let Some(prompt) = self
+            .server
+            .prompts
+            .iter()
+            .find(|p| p.name() == request.name)
+            .cloned()
+        else {
+            let error = RpcError::invalid_params(format!("Unknown prompt: {}", request.name));
             return self.reply_error(&id, error, ctx);
         };
-        if self.in_flight.contains_key(&id) {
-            let error = RpcError::new(
+        let arguments = request.arguments.unwrap_or_default();
+        if let Err(problem) = prompt.check_arguments(&arguments) {
+            return self.reply_error(&id, RpcError::invalid_params(problem), ctx);
+        }
+        self.spawn_handler(id, version, meta, ctx, move |context| {
+            Box::pin(async move {
+                let result = prompt
+                    .run(arguments, context)
+                    .await
+                    .map_err(|e| RpcError::new(ErrorCode::InternalError, e))?;
+                to_result_value(&result.to_wire(version))
+            })
+        });
+    }
+
+    fn complete(
+        &mut self,
+        id: RequestId,
+        version: ProtocolVersion,
+        params: Option<Map<String, Value>>,
+        ctx: &mut Context<Self>,
+    ) {
+        let meta = request_meta(&params);
+        let request = match methods::completion::resolve(
+            params,
+            &self.server.prompts,
+            &self.server.resources,
+        ) {
+            Ok(request) => request,
+            Err(e) => return self.reply_error(&id, e, ctx),
+        };
+        self.spawn_handler(id, version, meta, ctx, move |_context| {
+            Box::pin(async move {
+                let values = request
+                    .completer
+                    .map(|complete| complete(&request.value, &request.context))
+                    .unwrap_or_default();
+                to_result_value(&methods::completion::result(values))
+            })
+        });
+    }
+
+    /// Registers a request as in flight and builds its handler context; the `Err` is
+    /// the answer when it cannot start (shutting down, id in use, too many in flight).
+    fn begin_call(
+        &mut self,
+        id: &RequestId,
+        version: ProtocolVersion,
+        progress_token: Option<Value>,
+        ctx: &mut Context<Self>,
+    ) -> Result<RequestContext, RpcError> {
+        if self.draining {
+            return Err(RpcError::new(
+                ErrorCode::ServerError,
+                "Server is shutting down; retry on another instance or after restart",
+            ));
+        }
+        if self.in_flight.contains_key(id) {
+            return Err(RpcError::new(
                 ErrorCode::InvalidRequest,
                 format!("Request id {id} is already in use by a request in flight"),
-            );
-            return self.reply_error(&id, error, ctx);
+            ));
         }
         if self.in_flight.len() >= self.server.config.max_in_flight_per_session {
-            let error = RpcError::new(
+            return Err(RpcError::new(
                 ErrorCode::ServerError,
                 format!(
                     "Too many requests in flight on this session (limit {}); retry when some finish",
                     self.server.config.max_in_flight_per_session
                 ),
-            );
-            return self.reply_error(&id, error, ctx);
+            ));
         }
         let cancellation = CancellationToken::new();
         let wants_progress = progress_token.is_some();
@@ -272,15 +405,80 @@ impl Session {
                 last_progress: None,
             },
         );
-        let context = ToolContext::new(
+        Ok(RequestContext::new(
             self.id,
             id.clone(),
             version,
             cancellation,
             ctx.address(),
             wants_progress,
-        );
-        let invoke = entry.actor.send(Invoke {
+        ))
+    }
+
+    /// Runs a resource, prompt or completion handler on the tool runtime (never on this
+    /// actor's thread) and answers with what it returns.
+    fn spawn_handler<F>(
+        &mut self,
+        id: RequestId,
+        version: ProtocolVersion,
+        progress_token: Option<Value>,
+        ctx: &mut Context<Self>,
+        make: F,
+    ) where
+        F: FnOnce(RequestContext) -> BoxFuture<'static, Result<Value, RpcError>>,
+    {
+        let context = match self.begin_call(&id, version, progress_token, ctx) {
+            Ok(context) => context,
+            Err(e) => return self.reply_error(&id, e, ctx),
+        };
+        let cancellation = context.cancellation().clone();
+        let work = make(context);
+        let task = AbortOnDrop(self.server.runtime.spawn(async move {
+            tokio::select! {
+                biased;
+                _ = cancellation.cancelled() => None,
+                done = work => Some(done),
+            }
+        }));
+        ctx.spawn(task.into_actor(self).map(move |joined, session, ctx| {
+            if session.in_flight.remove(&id).is_none() {
+                return; // cancelled meanwhile: nothing is sent
+            }
+            match joined {
+                Ok(Some(Ok(result))) => session.reply(&id, &result, ctx),
+                Ok(Some(Err(e))) => session.reply_error(&id, e, ctx),
+                Ok(None) => session.wire.forget(&id),
+                Err(_) => {
+                    tracing::error!(parent: &session.span, request_id = %id, "handler panicked");
+                    let error =
+                        RpcError::new(ErrorCode::InternalError, "Handler failed unexpectedly");
+                    session.reply_error(&id, error, ctx)
+                }
+            }
+        }));
+    }
+
+    fn start_tool_call(
+        &mut self,
+        id: RequestId,
+        version: ProtocolVersion,
+        params: Option<Map<String, Value>>,
+        ctx: &mut Context<Self>,
+    ) {
+        let progress_token = request_meta(&params);
+        let call = match methods::tools::parse_call(params) {
+            Ok(call) => call,
+            Err(e) => return self.reply_error(&id, e, ctx),
+        };
+        let Some(actor) = self.server.tools.get(&call.name).map(|e| e.actor.clone()) else {
+            let error = RpcError::invalid_params(format!("Unknown tool: {}", call.name));
+            return self.reply_error(&id, error, ctx);
+        };
+        let context = match self.begin_call(&id, version, progress_token, ctx) {
+            Ok(context) => context,
+            Err(e) => return self.reply_error(&id, e, ctx),
+        };
+        let invoke = actor.send(Invoke {
             arguments: Value::Object(call.arguments.unwrap_or_default()),
             context,
         });
@@ -619,5 +817,71 @@ impl Handler<ReportLog> for Session {
         let line = crate::protocol::notification("notifications/message", Some(&params));
         let sent = self.wire.message_for(&report.request_id, line);
         self.on_stream_lost(sent, ctx);
+    }
+}
+
+/// The request's `_meta.progressToken`, if it has a usable one.
+fn request_meta(params: &Option<Map<String, Value>>) -> Option<Value> {
+    params
+        .as_ref()
+        .and_then(|p| p.get("_meta"))
+        .and_then(|meta| meta.get("progressToken"))
+        .filter(|t| t.is_string() || t.is_i64() || t.is_u64())
+        .cloned()
+}
+
+fn to_result_value<T: Serialize>(result: &T) -> Result<Value, RpcError> {
+    serde_json::to_value(result)
+        .map_err(|e| RpcError::new(ErrorCode::InternalError, format!("Internal error: {e}")))
+}
+
+/// A spawned handler task that is aborted if the session stops waiting for it.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> std::future::Future for AbortOnDrop<T> {
+    type Output = Result<T, tokio::task::JoinError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Something that happened server-side that sessions may have to tell their client.
+#[derive(Message, Clone)]
+#[rtype(result = "()")]
+pub enum ServerEvent {
+    /// A resource changed: subscribed sessions send `notifications/resources/updated`.
+    ResourceUpdated(Arc<str>),
+}
+
+#[derive(Serialize)]
+struct UriNotification<'a> {
+    uri: &'a str,
+}
+
+impl Handler<ServerEvent> for Session {
+    type Result = ();
+
+    fn handle(&mut self, event: ServerEvent, ctx: &mut Self::Context) {
+        match event {
+            ServerEvent::ResourceUpdated(uri) => {
+                if self.negotiated.is_none() || !self.subscriptions.contains(&*uri) {
+                    return;
+                }
+                let params = UriNotification { uri: &uri };
+                let line = crate::protocol::notification(names::RESOURCE_UPDATED, Some(&params));
+                let sent = self.wire.unsolicited(line);
+                self.on_stream_lost(sent, ctx);
+            }
+        }
     }
 }

@@ -74,6 +74,17 @@ impl Wire {
         }
     }
 
+    /// A message not tied to any request (list changes, resource updates).
+    pub fn unsolicited(&mut self, line: String) -> Result<(), StreamLost> {
+        match self {
+            Wire::Legacy(sink) => legacy_send(sink, line),
+            Wire::Streamable(streams) => {
+                streams.unsolicited(line);
+                Ok(())
+            }
+        }
+    }
+
     /// `request` will get no answer (cancelled): end its stream if nothing else waits.
     pub fn forget(&mut self, request: &RequestId) {
         if let Wire::Streamable(streams) = self {
@@ -249,7 +260,7 @@ impl Streams {
     }
 
     /// A message not tied to any request: the standalone stream.
-    pub fn unsolicited(&mut self, line: String) {
+    fn unsolicited(&mut self, line: String) {
         self.emit(STANDALONE, line);
     }
 

@@ -7,6 +7,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::{Tool, ToolActor};
+pub use crate::pagination::InvalidCursor;
 
 /// A registered tool and the actor that runs its calls.
 pub struct ToolEntry {
@@ -20,10 +21,6 @@ pub struct ToolCatalog {
     /// Name → position in `entries`, for `tools/call`.
     index: HashMap<String, usize>,
 }
-
-/// A `cursor` this server never issued.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InvalidCursor;
 
 /// A tool set that cannot be served.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,26 +94,13 @@ impl ToolCatalog {
         self.entries.is_empty()
     }
 
-    /// One page of tools. The cursor is opaque to clients (it is the position of the
-    /// next tool); `Err` means the client sent a cursor we never issued.
+    /// One page of tools, in registration order.
     pub fn page(
         &self,
         cursor: Option<&str>,
         page_size: usize,
     ) -> Result<(&[ToolEntry], Option<String>), InvalidCursor> {
-        let start = match cursor {
-            None => 0,
-            Some(c) => c
-                .parse::<usize>()
-                .ok()
-                .filter(|&n| n > 0 && n < self.entries.len())
-                .ok_or(InvalidCursor)?,
-        };
-        let end = start
-            .saturating_add(page_size.max(1))
-            .min(self.entries.len());
-        let next = (end < self.entries.len()).then(|| end.to_string());
-        Ok((&self.entries[start..end], next))
+        crate::pagination::page(&self.entries, cursor, page_size)
     }
 }
 

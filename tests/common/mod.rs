@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod fixtures;
 pub mod sse_client;
 pub mod streamable_client;
 pub mod test_tools;
@@ -17,7 +18,7 @@ pub struct TestServer {
     pub mcp: McpServer,
 }
 
-/// The built-in tools plus the test tools, with `config`, mounted at `prefix` ("" = root).
+/// The built-in tools plus the test tools, resources and prompts, with `config`, mounted at `prefix` ("" = root).
 pub async fn start_server(config: McpConfig, prefix: &str) -> TestServer {
     let mut builder = McpServer::builder()
         .instructions("Test server.")
@@ -27,6 +28,15 @@ pub async fn start_server(config: McpConfig, prefix: &str) -> TestServer {
         .chain(test_tools::all())
     {
         builder = builder.tool(tool);
+    }
+    for resource in fixtures::resources() {
+        builder = builder.resource(resource);
+    }
+    for template in fixtures::templates() {
+        builder = builder.resource_template(template);
+    }
+    for prompt in fixtures::prompts() {
+        builder = builder.prompt(prompt);
     }
     start_with(
         builder.config(config).build().expect("valid server"),

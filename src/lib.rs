@@ -8,8 +8,8 @@
 //! - The [`registry`] actor knows every session and routes each request to it.
 //! - A [`session`] actor per client session runs the MCP lifecycle and owns its streams.
 //! - [`methods`] holds one module per MCP method family.
-//! - [`tool`] defines tools and the tool actors that run them; the binary's tools are
-//!   in [`builtin_tools`].
+//! - [`tool`] defines tools and the tool actors that run them; [`resource`] and
+//!   [`prompt`] define resources and prompts; the binary's are in [`builtins`].
 //! - [`protocol`] holds the JSON-RPC envelopes, error codes and protocol revisions.
 //!
 //! ```no_run
@@ -40,7 +40,7 @@
 //! ```
 
 pub mod access;
-pub mod builtin_tools;
+pub mod builtins;
 pub mod config;
 pub mod context;
 pub mod methods;

@@ -1,7 +1,7 @@
 //! The `actix-mcp` binary: serves the built-in tools over legacy HTTP+SSE.
 
 use actix_mcp::access::{AccessPolicy, AllowedHosts, BearerToken};
-use actix_mcp::{builtin_tools, config::ResponseMode, shutdown, telemetry, McpConfig, McpServer};
+use actix_mcp::{builtins, config::ResponseMode, shutdown, telemetry, McpConfig, McpServer};
 use actix_web::{middleware, App, HttpServer};
 use clap::Parser;
 use std::time::Duration;
@@ -111,12 +111,11 @@ async fn main() -> std::io::Result<()> {
         messages_path_aliases: vec!["/sse/messages".into(), "/messages/".into()],
         ..McpConfig::default()
     };
-    let mcp = builtin_tools::all()
-        .into_iter()
-        .fold(McpServer::builder(), |builder, tool| builder.tool(tool))
+    let mcp = builtins::register(McpServer::builder())
         .title("actix-mcp")
         .instructions(
-            "Tools: `echo` returns a message unchanged; `uppercase_text` upper-cases text.",
+            "Tools: `echo` returns a message unchanged; `uppercase_text` upper-cases text. \
+             Resource echo://{message} echoes its message; prompt `echo` asks you to process one.",
         )
         .config(config)
         .build()

@@ -370,3 +370,44 @@ async fn tools_list_pages_in_a_stable_order() {
     expected.extend(common::tool_names(&common::test_tools::all()));
     assert_eq!(names, expected);
 }
+
+#[actix_web::test]
+async fn the_binarys_echo_resource_and_prompt() {
+    let mcp = actix_mcp::builtins::register(actix_mcp::McpServer::builder())
+        .config(fast_config())
+        .build()
+        .unwrap();
+    let server = common::start_with(mcp, "").await;
+    let mut client = SseClient::connect(&format!("{}/sse", server.base_url)).await;
+    client.initialize("2025-06-18").await;
+    let read = client
+        .request(
+            json!(1),
+            "resources/read",
+            json!({"uri": "echo://hello world"}),
+        )
+        .await;
+    assert_eq!(
+        read["result"]["contents"][0]["text"],
+        "Resource echo: hello world"
+    );
+    let prompt = client
+        .request(
+            json!(2),
+            "prompts/get",
+            json!({"name": "echo", "arguments": {"message": "hi"}}),
+        )
+        .await;
+    assert_eq!(
+        prompt["result"]["messages"][0]["content"]["text"],
+        "Please process this message: hi"
+    );
+    let tools = client.request(json!(3), "tools/list", json!({})).await;
+    let names: Vec<_> = tools["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].clone())
+        .collect();
+    assert_eq!(names, [json!("echo"), json!("uppercase_text")]);
+}

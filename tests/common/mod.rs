@@ -23,7 +23,7 @@ pub async fn start_server(config: McpConfig, prefix: &str) -> TestServer {
     let mut builder = McpServer::builder()
         .instructions("Test server.")
         .title("Test");
-    for tool in actix_mcp::builtin_tools::all()
+    for tool in actix_mcp::builtins::tools()
         .into_iter()
         .chain(test_tools::all())
     {

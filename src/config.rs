@@ -51,6 +51,9 @@ pub struct McpConfig {
     pub outbound_queue_bytes: usize,
     /// Requests one session may have in flight; more are answered with an error.
     pub max_in_flight_per_session: usize,
+    /// How long a handler waits for the client to answer a request the server sent it
+    /// (sampling, elicitation, roots) before it gets an error.
+    pub client_request_timeout: Duration,
     /// Tools per `tools/list` page.
     pub page_size: usize,
     /// A tool call running longer than this ends with an error result.
@@ -79,6 +82,7 @@ impl Default for McpConfig {
             outbound_queue: 1024,
             outbound_queue_bytes: 16 * 1024 * 1024,
             max_in_flight_per_session: 256,
+            client_request_timeout: Duration::from_secs(120),
             page_size: 100,
             tool_call_timeout: Duration::from_secs(300),
             tool_threads: std::thread::available_parallelism()
@@ -94,7 +98,8 @@ pub enum ResponseMode {
     /// `application/json` when the answer is the only message; an SSE stream as soon as
     /// anything (progress, a log message, a server request) has to go before it.
     Auto,
-    /// Always `application/json`; messages before the answer are dropped.
+    /// Always `application/json`; messages before the answer (progress, logs, server
+    /// requests) go on the standalone GET stream instead.
     JsonOnly,
     /// Always an SSE stream that ends after the answer.
     SseOnly,

@@ -7,8 +7,9 @@ use actix::Addr;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use crate::protocol::{LogLevel, ProtocolVersion, RequestId};
-use crate::session::{ReportLog, ReportProgress, Session, SessionId};
+use crate::protocol::{ErrorCode, LogLevel, ProtocolVersion, RequestId, RpcError};
+use crate::session::{AskClient, ReportLog, ReportProgress, Session, SessionId};
+use serde_json::Value;
 
 /// Handed to every handler call. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -66,6 +67,54 @@ impl RequestContext {
         };
         // The session may have ended meanwhile; then there is no one to tell.
         let _ = self.session.send(report).await;
+    }
+
+    /// Asks the client's model for a completion (`sampling/createMessage`); `params`
+    /// as the spec defines them (`messages`, `maxTokens`, …). Errors when the client did
+    /// not declare `sampling`, refuses, or does not answer in time.
+    pub async fn create_message(&self, params: Value) -> Result<Value, RpcError> {
+        self.ask_client("sampling/createMessage", params, "sampling")
+            .await
+    }
+
+    /// Asks the user for input (`elicitation/create`): form mode with
+    /// `{message, requestedSchema}`, URL mode with `{mode: "url", …}`. Errors when the
+    /// client did not declare `elicitation` (or that mode).
+    pub async fn elicit(&self, params: Value) -> Result<Value, RpcError> {
+        self.ask_client("elicitation/create", params, "elicitation")
+            .await
+    }
+
+    /// The client's roots (`roots/list`). Errors when it did not declare `roots`.
+    pub async fn list_roots(&self) -> Result<Value, RpcError> {
+        self.ask_client("roots/list", Value::Object(Default::default()), "roots")
+            .await
+    }
+
+    async fn ask_client(
+        &self,
+        method: &'static str,
+        params: Value,
+        capability: &'static str,
+    ) -> Result<Value, RpcError> {
+        let ask = AskClient {
+            related: self.request_id.clone(),
+            method,
+            params,
+            capability,
+        };
+        match self.session.send(ask).await {
+            Ok(answer) => answer.await.unwrap_or_else(|_| {
+                Err(RpcError::new(
+                    ErrorCode::InternalError,
+                    "The session ended before the client answered",
+                ))
+            }),
+            Err(_) => Err(RpcError::new(
+                ErrorCode::InternalError,
+                "The session has ended",
+            )),
+        }
     }
 
     /// Sends `notifications/progress` for this call, if the client asked for it.

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
 use super::envelope::{Envelope, Refusal};
@@ -57,6 +58,11 @@ pub struct Session {
     log_level: Option<LogLevel>,
     /// Resource URIs the client subscribed to (`notifications/resources/updated`).
     subscriptions: HashSet<String>,
+    /// Requests we sent the client (sampling, elicitation, roots), by id, with the
+    /// handler waiting for each answer.
+    asked: HashMap<RequestId, oneshot::Sender<Result<Value, RpcError>>>,
+    /// Numbers the ids of requests we send the client.
+    next_ask: u64,
     /// Carries the session id into every log line this session writes.
     span: tracing::Span,
 }
@@ -74,6 +80,8 @@ impl Session {
             draining: false,
             log_level: None,
             subscriptions: HashSet::new(),
+            asked: HashMap::new(),
+            next_ask: 0,
             span: tracing::info_span!("session", session_id = %id),
         }
     }
@@ -122,9 +130,21 @@ impl Session {
                 self.handle_request(id, &method, params, ctx)
             }
             Message::Notification { method, params } => self.handle_notification(&method, params),
-            Message::Response { id, .. } | Message::Error { id: Some(id), .. } => {
-                // We send no server→client requests yet, so nothing waits for these.
-                tracing::debug!(parent: &self.span, request_id = %id, "unexpected response from client ignored");
+            Message::Response { id, result } => self.client_answered(&id, Ok(result)),
+            Message::Error {
+                id: Some(id),
+                error,
+            } => {
+                let error = RpcError {
+                    code: error.get("code").and_then(Value::as_i64).unwrap_or(-32603),
+                    message: error
+                        .get("message")
+                        .and_then(Value::as_str)
+                        .unwrap_or("The client answered with an error")
+                        .to_owned(),
+                    data: error.get("data").cloned(),
+                };
+                self.client_answered(&id, Err(error))
             }
             Message::Error { id: None, error } => {
                 tracing::debug!(parent: &self.span, %error, "client reported an error");
@@ -520,6 +540,18 @@ impl Session {
         }
     }
 
+    /// The client's answer to a request we sent it reaches the handler that asked.
+    fn client_answered(&mut self, id: &RequestId, answer: Result<Value, RpcError>) {
+        match self.asked.remove(id) {
+            Some(waiting) => {
+                let _ = waiting.send(answer);
+            }
+            None => {
+                tracing::debug!(parent: &self.span, request_id = %id, "answer to no pending request ignored")
+            }
+        }
+    }
+
     fn handle_notification(&mut self, method: &str, params: Option<Map<String, Value>>) {
         match method {
             names::INITIALIZED => {
@@ -883,5 +915,84 @@ impl Handler<ServerEvent> for Session {
                 self.on_stream_lost(sent, ctx);
             }
         }
+    }
+}
+
+/// A handler asks the client something (sampling, elicitation, roots) while handling
+/// `related`. Resolves to a receiver of the client's answer.
+#[derive(Message)]
+#[rtype(result = "oneshot::Receiver<Result<Value, RpcError>>")]
+pub struct AskClient {
+    pub related: RequestId,
+    pub method: &'static str,
+    pub params: Value,
+    /// The client capability the method needs.
+    pub capability: &'static str,
+}
+
+#[derive(Serialize)]
+struct OutgoingRequest<'a> {
+    jsonrpc: &'static str,
+    id: &'a RequestId,
+    method: &'a str,
+    params: &'a Value,
+}
+
+impl Handler<AskClient> for Session {
+    type Result = MessageResult<AskClient>;
+
+    fn handle(&mut self, ask: AskClient, ctx: &mut Self::Context) -> Self::Result {
+        let (answer, waiting) = oneshot::channel();
+        let declared = self
+            .negotiated
+            .as_ref()
+            .and_then(|n| n.client_capabilities.get(ask.capability))
+            .is_some_and(Value::is_object);
+        let url_mode = ask.params.get("mode").and_then(Value::as_str) == Some("url");
+        let url_declared = self
+            .negotiated
+            .as_ref()
+            .and_then(|n| n.client_capabilities.get("elicitation"))
+            .and_then(|e| e.get("url"))
+            .is_some();
+        if !declared || (url_mode && !url_declared) {
+            let _ = answer.send(Err(RpcError::new(
+                ErrorCode::MethodNotFound,
+                format!(
+                    "The client did not declare the `{}` capability {}",
+                    ask.capability, ask.method
+                ),
+            )));
+            return MessageResult(waiting);
+        }
+        if !self.in_flight.contains_key(&ask.related) {
+            let _ = answer.send(Err(RpcError::new(
+                ErrorCode::InternalError,
+                "The request is no longer in flight",
+            )));
+            return MessageResult(waiting);
+        }
+        self.next_ask += 1;
+        let id = RequestId::String(format!("srv-{}", self.next_ask));
+        let request = OutgoingRequest {
+            jsonrpc: "2.0",
+            id: &id,
+            method: ask.method,
+            params: &ask.params,
+        };
+        let line = serde_json::to_string(&request).unwrap_or_default();
+        self.asked.insert(id.clone(), answer);
+        let timeout = self.server.config.client_request_timeout;
+        ctx.run_later(timeout, move |session, _ctx| {
+            if let Some(waiting) = session.asked.remove(&id) {
+                let _ = waiting.send(Err(RpcError::new(
+                    ErrorCode::InternalError,
+                    format!("The client did not answer within {} s", timeout.as_secs()),
+                )));
+            }
+        });
+        let sent = self.wire.message_for(&ask.related, line);
+        self.on_stream_lost(sent, ctx);
+        MessageResult(waiting)
     }
 }

@@ -240,7 +240,8 @@ impl Streams {
             return;
         };
         if self.mode == ResponseMode::JsonOnly {
-            tracing::debug!(request_id = %request, "JSON-only mode: message before the answer dropped");
+            // The answer's response cannot stream: use the standalone stream instead.
+            self.emit(STANDALONE, line);
             return;
         }
         self.make_resumable(stream);

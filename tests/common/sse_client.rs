@@ -216,13 +216,18 @@ impl SseClient {
 
     /// The full handshake; returns the `initialize` result.
     pub async fn initialize(&mut self, version: &str) -> Value {
+        self.initialize_with(version, json!({})).await
+    }
+
+    /// The handshake declaring client `capabilities`.
+    pub async fn initialize_with(&mut self, version: &str, capabilities: Value) -> Value {
         let answer = self
             .request(
                 json!("init"),
                 "initialize",
                 json!({
                     "protocolVersion": version,
-                    "capabilities": {},
+                    "capabilities": capabilities,
                     "clientInfo": {"name": "actix-mcp-tests", "version": "0"}
                 }),
             )

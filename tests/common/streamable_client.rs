@@ -141,10 +141,15 @@ impl StreamableClient {
 
     /// initialize + initialized; returns the initialize result.
     pub async fn initialize(&mut self, version: &str) -> Value {
+        self.initialize_with(version, json!({})).await
+    }
+
+    /// The handshake declaring client `capabilities`.
+    pub async fn initialize_with(&mut self, version: &str, capabilities: Value) -> Value {
         let response = self
             .post(
                 &json!({"jsonrpc":"2.0","id":0,"method":"initialize","params":{
-                "protocolVersion": version, "capabilities": {},
+                "protocolVersion": version, "capabilities": capabilities,
                 "clientInfo": {"name": "actix-mcp-tests", "version": "0"}}}),
             )
             .await;

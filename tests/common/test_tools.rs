@@ -20,6 +20,12 @@ pub struct SlowArgs {
 pub struct NoArgs {}
 
 #[derive(Deserialize, JsonSchema)]
+pub struct PromptArgs {
+    /// What to ask the model.
+    pub prompt: String,
+}
+
+#[derive(Deserialize, JsonSchema)]
 pub struct StepsArgs {
     /// How many progress reports to send.
     pub steps: u32,
@@ -112,6 +118,52 @@ pub fn all() -> Vec<Tool> {
                         .await;
                 }
                 "logged"
+            },
+        ),
+        Tool::new(
+            "asks_model",
+            "Asks the client's model (sampling) and returns its text.",
+            |a: PromptArgs, ctx: ToolContext| async move {
+                let answer = ctx
+                    .create_message(serde_json::json!({
+                        "messages": [{"role": "user", "content": {"type": "text", "text": a.prompt}}],
+                        "maxTokens": 100
+                    }))
+                    .await
+                    .map_err(|e| format!("sampling failed: {}", e.message))?;
+                Ok::<_, String>(format!(
+                    "LLM said: {}",
+                    answer["content"]["text"].as_str().unwrap_or("?")
+                ))
+            },
+        ),
+        Tool::new(
+            "asks_user",
+            "Asks the user (elicitation) for a name.",
+            |_: NoArgs, ctx: ToolContext| async move {
+                let answer = ctx
+                    .elicit(serde_json::json!({
+                        "message": "Who are you?",
+                        "requestedSchema": {"type": "object",
+                            "properties": {"name": {"type": "string"}}, "required": ["name"]}
+                    }))
+                    .await
+                    .map_err(|e| format!("elicitation failed: {}", e.message))?;
+                Ok::<_, String>(format!(
+                    "action={} name={}",
+                    answer["action"], answer["content"]["name"]
+                ))
+            },
+        ),
+        Tool::new(
+            "lists_roots",
+            "Returns how many roots the client has.",
+            |_: NoArgs, ctx: ToolContext| async move {
+                let roots = ctx.list_roots().await.map_err(|e| e.message)?;
+                Ok::<_, String>(format!(
+                    "{} roots",
+                    roots["roots"].as_array().map_or(0, Vec::len)
+                ))
             },
         ),
         Tool::new(

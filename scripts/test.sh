@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: installs what the tests need (the
-# official Python MCP SDK into target/test-deps), then lints and runs every test.
+# The whole test suite, from a fresh clone: installs what the tests need (the official
+# Python and TypeScript MCP SDK clients, Node 22, the conformance suite — all into
+# target/test-deps), then lints, runs every test, and runs the conformance suite.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -9,3 +10,5 @@ cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --all-targets --locked
 cargo test --doc --locked
+# The official MCP conformance suite, every active server scenario.
+bash scripts/run-conformance.sh

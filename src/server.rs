@@ -7,13 +7,14 @@
 use actix::prelude::*;
 use actix_web::web;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use crate::config::McpConfig;
 use crate::methods::lifecycle::{Offers, ServerInfo};
 use crate::prompt::Prompt;
 use crate::registry::{CountSessions, Registry, Shutdown};
 use crate::resource::{Resource, ResourceCatalog, ResourceTemplate};
+use crate::session::ListKind;
 use crate::tool::{CatalogError, Tool, ToolCatalog, ToolRuntime};
 use crate::transport;
 
@@ -21,9 +22,9 @@ use crate::transport;
 pub struct ServerState {
     pub config: McpConfig,
     pub info: ServerInfo,
-    pub tools: ToolCatalog,
-    pub resources: ResourceCatalog,
-    pub prompts: Vec<Prompt>,
+    /// Tools, resources and prompts; replaced whole (copy-on-write) when they change
+    /// at run time, so a request always sees one consistent set.
+    catalogs: RwLock<Catalogs>,
     pub registry: Addr<Registry>,
     /// Where resource, prompt and completion handlers run (tools go through their actors).
     pub runtime: tokio::runtime::Handle,
@@ -35,7 +36,15 @@ pub struct ServerState {
     _tool_runtime: ToolRuntime,
 }
 
-impl ServerState {
+/// One consistent snapshot of everything the server offers.
+#[derive(Clone)]
+pub struct Catalogs {
+    pub tools: Arc<ToolCatalog>,
+    pub resources: Arc<ResourceCatalog>,
+    pub prompts: Arc<Vec<Prompt>>,
+}
+
+impl Catalogs {
     /// What `initialize` declares.
     pub fn offers(&self) -> Offers {
         Offers {
@@ -45,6 +54,28 @@ impl ServerState {
             completions: self.resources.has_completers()
                 || self.prompts.iter().any(Prompt::has_completers),
         }
+    }
+}
+
+impl ServerState {
+    /// The current tools, resources and prompts (cheap: three `Arc` clones).
+    pub fn catalogs(&self) -> Catalogs {
+        self.catalogs
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Applies `change` to the catalogs; `Ok(true)` when something changed.
+    fn change_catalogs<E>(
+        &self,
+        change: impl FnOnce(&mut Catalogs) -> Result<bool, E>,
+    ) -> Result<bool, E> {
+        let mut catalogs = self
+            .catalogs
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        change(&mut catalogs)
     }
 }
 
@@ -188,9 +219,11 @@ impl McpServerBuilder {
             state: Arc::new(ServerState {
                 config: self.config,
                 info: self.info,
-                tools,
-                resources: self.resources,
-                prompts: self.prompts,
+                catalogs: RwLock::new(Catalogs {
+                    tools: Arc::new(tools),
+                    resources: Arc::new(self.resources),
+                    prompts: Arc::new(self.prompts),
+                }),
                 registry,
                 runtime,
                 registry_arbiter,
@@ -246,6 +279,125 @@ impl McpServer {
         let drained = self.state.registry.send(Shutdown { deadline });
         // Sessions stop by the deadline; the margin covers their last messages.
         let _ = tokio::time::timeout(grace + std::time::Duration::from_secs(2), drained).await;
+    }
+
+    /// Adds a tool while the server runs; sessions hear `notifications/tools/list_changed`.
+    pub fn add_tool(&self, tool: Tool) -> Result<(), CatalogError> {
+        let state = &self.state;
+        let config = &state.config;
+        state.change_catalogs(|c| {
+            let next = c.tools.with_tool(
+                tool,
+                &state.tool_arbiter.handle(),
+                state.runtime.clone(),
+                config.tool_call_timeout,
+            )?;
+            c.tools = Arc::new(next);
+            Ok(true)
+        })?;
+        self.list_changed(ListKind::Tools);
+        Ok(())
+    }
+
+    /// Removes a tool; `false` if there was none by that name.
+    pub fn remove_tool(&self, name: &str) -> bool {
+        let removed = self
+            .state
+            .change_catalogs(|c| {
+                Ok::<_, ()>(match c.tools.without_tool(name) {
+                    Some(next) => {
+                        c.tools = Arc::new(next);
+                        true
+                    }
+                    None => false,
+                })
+            })
+            .unwrap_or(false);
+        if removed {
+            self.list_changed(ListKind::Tools);
+        }
+        removed
+    }
+
+    /// Adds a resource; sessions hear `notifications/resources/list_changed`.
+    pub fn add_resource(&self, resource: Resource) -> Result<(), BuildError> {
+        self.state.change_catalogs(|c| {
+            if c.resources
+                .resources
+                .iter()
+                .any(|r| r.uri() == resource.uri())
+            {
+                return Err(BuildError::Duplicate(format!(
+                    "resource {:?}",
+                    resource.uri()
+                )));
+            }
+            let mut next = (*c.resources).clone();
+            next.resources.push(resource);
+            c.resources = Arc::new(next);
+            Ok(true)
+        })?;
+        self.list_changed(ListKind::Resources);
+        Ok(())
+    }
+
+    /// Removes the resource with `uri`; `false` if there was none.
+    pub fn remove_resource(&self, uri: &str) -> bool {
+        let removed = self
+            .state
+            .change_catalogs(|c| {
+                let mut next = (*c.resources).clone();
+                let before = next.resources.len();
+                next.resources.retain(|r| r.uri() != uri);
+                let removed = next.resources.len() != before;
+                c.resources = Arc::new(next);
+                Ok::<_, ()>(removed)
+            })
+            .unwrap_or(false);
+        if removed {
+            self.list_changed(ListKind::Resources);
+        }
+        removed
+    }
+
+    /// Adds a prompt; sessions hear `notifications/prompts/list_changed`.
+    pub fn add_prompt(&self, prompt: Prompt) -> Result<(), BuildError> {
+        self.state.change_catalogs(|c| {
+            if c.prompts.iter().any(|p| p.name() == prompt.name()) {
+                return Err(BuildError::Duplicate(format!("prompt {:?}", prompt.name())));
+            }
+            let mut next = (*c.prompts).clone();
+            next.push(prompt);
+            c.prompts = Arc::new(next);
+            Ok(true)
+        })?;
+        self.list_changed(ListKind::Prompts);
+        Ok(())
+    }
+
+    /// Removes the prompt `name`; `false` if there was none.
+    pub fn remove_prompt(&self, name: &str) -> bool {
+        let removed = self
+            .state
+            .change_catalogs(|c| {
+                let mut next = (*c.prompts).clone();
+                let before = next.len();
+                next.retain(|p| p.name() != name);
+                let removed = next.len() != before;
+                c.prompts = Arc::new(next);
+                Ok::<_, ()>(removed)
+            })
+            .unwrap_or(false);
+        if removed {
+            self.list_changed(ListKind::Prompts);
+        }
+        removed
+    }
+
+    fn list_changed(&self, kind: ListKind) {
+        self.state.registry.do_send(crate::registry::Broadcast(
+            crate::session::ServerEvent::ListChanged(kind),
+        ));
     }
 
     /// Tells every session subscribed to `uri` that it changed

@@ -110,11 +110,11 @@ async fn capabilities_declare_what_is_served() {
     let init = client.initialize("2025-11-25").await;
     assert_eq!(
         init["capabilities"]["resources"],
-        json!({"subscribe": true, "listChanged": false})
+        json!({"subscribe": true, "listChanged": true})
     );
     assert_eq!(
         init["capabilities"]["prompts"],
-        json!({"listChanged": false})
+        json!({"listChanged": true})
     );
     assert_eq!(init["capabilities"]["completions"], json!({}));
     let mut old = StreamableClient::new(&format!("{}/mcp", server.base_url));

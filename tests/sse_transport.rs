@@ -23,7 +23,7 @@ async fn handshake_list_and_call_both_tools() {
     let init = client.initialize("2025-06-18").await;
     assert_eq!(init["protocolVersion"], "2025-06-18");
     assert_eq!(init["serverInfo"]["name"], "actix-mcp");
-    assert_eq!(init["capabilities"]["tools"], json!({"listChanged": false}));
+    assert_eq!(init["capabilities"]["tools"], json!({"listChanged": true}));
     assert_eq!(init["instructions"], "Test server.");
 
     let list = client.request(json!(2), "tools/list", json!({})).await;

@@ -125,16 +125,17 @@ pub fn initialize_result(
     InitializeResult {
         protocol_version: version.as_str(),
         capabilities: ServerCapabilities {
-            tools: offers.tools.then_some(ToolsCapability {
-                list_changed: false,
-            }),
+            // Lists can change at run time (McpServer::add_tool and friends).
+            tools: offers
+                .tools
+                .then_some(ToolsCapability { list_changed: true }),
             resources: offers.resources.then_some(ResourcesCapability {
                 subscribe: true,
-                list_changed: false,
+                list_changed: true,
             }),
-            prompts: offers.prompts.then_some(ToolsCapability {
-                list_changed: false,
-            }),
+            prompts: offers
+                .prompts
+                .then_some(ToolsCapability { list_changed: true }),
             completions: (offers.completions && version.has_audio_and_annotations()).then(Map::new),
             logging: Map::new(),
         },
@@ -208,7 +209,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             old,
-            json!({"protocolVersion":"2024-11-05","capabilities":{"tools":{"listChanged":false},"logging":{}},"serverInfo":{"name":"s","version":"1"}})
+            json!({"protocolVersion":"2024-11-05","capabilities":{"tools":{"listChanged":true},"logging":{}},"serverInfo":{"name":"s","version":"1"}})
         );
         let new = serde_json::to_value(initialize_result(
             &info,

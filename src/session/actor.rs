@@ -187,11 +187,11 @@ impl Session {
             };
             return self.reply_error(&id, error, ctx);
         };
-        let server = Arc::clone(&self.server);
-        let page_size = server.config.page_size;
+        let page_size = self.server.config.page_size;
+        let catalogs = self.server.catalogs();
         match method {
             names::TOOLS_LIST => {
-                match methods::tools::list(&server.tools, params, version, page_size) {
+                match methods::tools::list(&catalogs.tools, params, version, page_size) {
                     Ok(page) => self.reply(&id, &page, ctx),
                     Err(e) => self.reply_error(&id, e, ctx),
                 }
@@ -204,15 +204,15 @@ impl Session {
                 }
                 Err(e) => self.reply_error(&id, e, ctx),
             },
-            names::RESOURCES_LIST if !server.resources.is_empty() => {
-                match methods::resources::list(&server.resources, params, version, page_size) {
+            names::RESOURCES_LIST if !catalogs.resources.is_empty() => {
+                match methods::resources::list(&catalogs.resources, params, version, page_size) {
                     Ok(page) => self.reply(&id, &page, ctx),
                     Err(e) => self.reply_error(&id, e, ctx),
                 }
             }
-            names::RESOURCE_TEMPLATES_LIST if !server.resources.is_empty() => {
+            names::RESOURCE_TEMPLATES_LIST if !catalogs.resources.is_empty() => {
                 match methods::resources::templates_list(
-                    &server.resources,
+                    &catalogs.resources,
                     params,
                     version,
                     page_size,
@@ -221,18 +221,18 @@ impl Session {
                     Err(e) => self.reply_error(&id, e, ctx),
                 }
             }
-            names::RESOURCES_READ if !server.resources.is_empty() => {
+            names::RESOURCES_READ if !catalogs.resources.is_empty() => {
                 self.read_resource(id, version, params, ctx)
             }
             names::RESOURCES_SUBSCRIBE | names::RESOURCES_UNSUBSCRIBE
-                if !server.resources.is_empty() =>
+                if !catalogs.resources.is_empty() =>
             {
                 match methods::resources::uri_param(params) {
                     Ok(uri) if method == names::RESOURCES_UNSUBSCRIBE => {
                         self.subscriptions.remove(&uri);
                         self.reply(&id, &methods::lifecycle::ping_result(), ctx)
                     }
-                    Ok(uri) if server.resources.find(&uri).is_some() => {
+                    Ok(uri) if catalogs.resources.find(&uri).is_some() => {
                         self.subscriptions.insert(uri);
                         self.reply(&id, &methods::lifecycle::ping_result(), ctx)
                     }
@@ -240,16 +240,16 @@ impl Session {
                     Err(e) => self.reply_error(&id, e, ctx),
                 }
             }
-            names::PROMPTS_LIST if !server.prompts.is_empty() => {
-                match methods::prompts::list(&server.prompts, params, version, page_size) {
+            names::PROMPTS_LIST if !catalogs.prompts.is_empty() => {
+                match methods::prompts::list(&catalogs.prompts, params, version, page_size) {
                     Ok(page) => self.reply(&id, &page, ctx),
                     Err(e) => self.reply_error(&id, e, ctx),
                 }
             }
-            names::PROMPTS_GET if !server.prompts.is_empty() => {
+            names::PROMPTS_GET if !catalogs.prompts.is_empty() => {
                 self.get_prompt(id, version, params, ctx)
             }
-            names::COMPLETE if server.offers().completions => {
+            names::COMPLETE if catalogs.offers().completions => {
                 self.complete(id, version, params, ctx)
             }
             _ => self.reply_error(&id, RpcError::method_not_found(method), ctx),
@@ -267,7 +267,7 @@ impl Session {
                 let result = methods::lifecycle::initialize_result(
                     &self.server.info,
                     negotiated.version,
-                    self.server.offers(),
+                    self.server.catalogs().offers(),
                 );
                 let line = response_ok(&id, &result);
                 tracing::info!(
@@ -307,7 +307,7 @@ impl Session {
             Ok(uri) => uri,
             Err(e) => return self.reply_error(&id, e, ctx),
         };
-        let Some(read) = self.server.resources.find(&uri) else {
+        let Some(read) = self.server.catalogs().resources.find(&uri) else {
             return self.reply_error(&id, methods::resources::not_found(&uri), ctx);
         };
         self.spawn_handler(id, version, meta, ctx, move |context| {
@@ -335,6 +335,7 @@ impl Session {
         };
         let Some(prompt) = self
             .server
+            .catalogs()
             .prompts
             .iter()
             .find(|p| p.name() == request.name)
@@ -366,14 +367,12 @@ impl Session {
         ctx: &mut Context<Self>,
     ) {
         let meta = request_meta(&params);
-        let request = match methods::completion::resolve(
-            params,
-            &self.server.prompts,
-            &self.server.resources,
-        ) {
-            Ok(request) => request,
-            Err(e) => return self.reply_error(&id, e, ctx),
-        };
+        let catalogs = self.server.catalogs();
+        let request =
+            match methods::completion::resolve(params, &catalogs.prompts, &catalogs.resources) {
+                Ok(request) => request,
+                Err(e) => return self.reply_error(&id, e, ctx),
+            };
         self.spawn_handler(id, version, meta, ctx, move |_context| {
             Box::pin(async move {
                 let values = request
@@ -490,7 +489,8 @@ impl Session {
             Ok(call) => call,
             Err(e) => return self.reply_error(&id, e, ctx),
         };
-        let Some(actor) = self.server.tools.get(&call.name).map(|e| e.actor.clone()) else {
+        let tools = self.server.catalogs().tools;
+        let Some(actor) = tools.get(&call.name).map(|e| e.actor.clone()) else {
             let error = RpcError::invalid_params(format!("Unknown tool: {}", call.name));
             return self.reply_error(&id, error, ctx);
         };
@@ -893,6 +893,26 @@ impl<T> Drop for AbortOnDrop<T> {
 pub enum ServerEvent {
     /// A resource changed: subscribed sessions send `notifications/resources/updated`.
     ResourceUpdated(Arc<str>),
+    /// Tools, resources or prompts were added or removed.
+    ListChanged(ListKind),
+}
+
+/// Which list changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    Tools,
+    Resources,
+    Prompts,
+}
+
+impl ListKind {
+    fn notification(self) -> &'static str {
+        match self {
+            ListKind::Tools => "notifications/tools/list_changed",
+            ListKind::Resources => "notifications/resources/list_changed",
+            ListKind::Prompts => "notifications/prompts/list_changed",
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -911,6 +931,15 @@ impl Handler<ServerEvent> for Session {
                 }
                 let params = UriNotification { uri: &uri };
                 let line = crate::protocol::notification(names::RESOURCE_UPDATED, Some(&params));
+                let sent = self.wire.unsolicited(line);
+                self.on_stream_lost(sent, ctx);
+            }
+            ServerEvent::ListChanged(kind) => {
+                // Only sessions past the handshake know our capabilities.
+                if self.negotiated.is_none() {
+                    return;
+                }
+                let line = crate::protocol::notification::<()>(kind.notification(), None);
                 let sent = self.wire.unsolicited(line);
                 self.on_stream_lost(sent, ctx);
             }

@@ -10,12 +10,14 @@ use super::{Tool, ToolActor};
 pub use crate::pagination::InvalidCursor;
 
 /// A registered tool and the actor that runs its calls.
+#[derive(Clone)]
 pub struct ToolEntry {
     pub tool: Tool,
     pub actor: Addr<ToolActor>,
 }
 
 /// All tools, in registration order (the order `tools/list` pages through).
+#[derive(Clone, Default)]
 pub struct ToolCatalog {
     entries: Vec<ToolEntry>,
     /// Name → position in `entries`, for `tools/call`.
@@ -80,6 +82,49 @@ impl ToolCatalog {
             })
             .collect();
         Ok(ToolCatalog { entries, index })
+    }
+
+    /// A new catalog with `tool` added (its actor started on `arbiter`).
+    pub fn with_tool(
+        &self,
+        tool: Tool,
+        arbiter: &ArbiterHandle,
+        runtime: tokio::runtime::Handle,
+        call_timeout: Duration,
+    ) -> Result<ToolCatalog, CatalogError> {
+        if !is_valid_tool_name(tool.name()) {
+            return Err(CatalogError::InvalidName(tool.name().to_owned()));
+        }
+        if self.index.contains_key(tool.name()) {
+            return Err(CatalogError::DuplicateName(tool.name().to_owned()));
+        }
+        let mut next = self.clone();
+        let actor_tool = tool.clone();
+        let actor = ToolActor::start_in_arbiter(arbiter, move |_| {
+            ToolActor::new(actor_tool, runtime, call_timeout)
+        });
+        next.index
+            .insert(tool.name().to_owned(), next.entries.len());
+        next.entries.push(ToolEntry { tool, actor });
+        Ok(next)
+    }
+
+    /// A new catalog without the tool `name`, if it was there. Calls already running
+    /// finish; its actor stops once nothing refers to it.
+    pub fn without_tool(&self, name: &str) -> Option<ToolCatalog> {
+        self.index.get(name)?;
+        let entries: Vec<ToolEntry> = self
+            .entries
+            .iter()
+            .filter(|e| e.tool.name() != name)
+            .cloned()
+            .collect();
+        let index = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.tool.name().to_owned(), i))
+            .collect();
+        Some(ToolCatalog { entries, index })
     }
 
     pub fn get(&self, name: &str) -> Option<&ToolEntry> {

@@ -59,6 +59,6 @@ pub mod transport;
 
 pub use config::McpConfig;
 pub use context::{RequestContext, ToolContext};
-pub use protocol::{Annotations, Content, LogLevel, ProtocolVersion, ResourceContents, Role};
+pub use protocol::{Annotations, Content, Icon, LogLevel, ProtocolVersion, ResourceContents, Role};
 pub use server::{BuildError, McpServer, McpServerBuilder};
 pub use tool::{CallToolResult, Structured, Tool, ToolAnnotations};

@@ -251,3 +251,34 @@ async fn a_looping_tool_does_not_stall_sessions_or_the_registry() {
         .unwrap_or_default();
     assert!(text.starts_with("spun"), "{spun}");
 }
+
+#[actix_web::test]
+async fn a_cancelled_tool_sees_the_cancellation() {
+    let server = start_server(fast_config(), "").await;
+    let mut client = SseClient::connect(&format!("{}/sse", server.base_url)).await;
+    client.initialize("2025-06-18").await;
+    let call = json!({"jsonrpc":"2.0","id":"w","method":"tools/call",
+        "params":{"name":"waits_for_cancel","arguments":{"tag":"legacy-cancel","delay_ms":0}}});
+    assert_eq!(client.post(&call).await.status(), 202);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    client
+        .notify("notifications/cancelled", json!({"requestId": "w"}))
+        .await;
+    assert!(
+        common::eventually(Duration::from_secs(5), || async {
+            common::test_tools::CANCELS_SEEN
+                .lock()
+                .unwrap()
+                .contains("legacy-cancel")
+        })
+        .await,
+        "the tool saw the cancellation"
+    );
+    assert!(
+        client
+            .next_message(Duration::from_millis(300))
+            .await
+            .is_none(),
+        "and nothing was answered"
+    );
+}

@@ -601,3 +601,37 @@ async fn resuming_mid_stream_delivers_each_missed_event_once() {
     ids.dedup();
     assert_eq!(ids.len(), rest.len(), "no event twice");
 }
+
+#[actix_web::test]
+async fn cancellation_reaches_the_tool_and_the_post_ends_unanswered() {
+    let server = start_server(fast_config(), "").await;
+    let mut client = StreamableClient::new(&format!("{}/mcp", server.base_url));
+    client.initialize("2025-11-25").await;
+    let call = json!({"jsonrpc":"2.0","id":"c","method":"tools/call",
+        "params":{"name":"waits_for_cancel","arguments":{"tag":"streamable-cancel","delay_ms":0}}});
+    let pending = client.post(&call);
+    let cancel = async {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        client
+            .post(&json!({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c","reason":"changed my mind"}}))
+            .await
+            .status()
+    };
+    let (response, cancelled) = futures_util::join!(pending, cancel);
+    assert_eq!(cancelled, 202);
+    assert_eq!(
+        response.status(),
+        202,
+        "no answer is sent for a cancelled request"
+    );
+    assert!(
+        eventually(Duration::from_secs(5), || async {
+            common::test_tools::CANCELS_SEEN
+                .lock()
+                .unwrap()
+                .contains("streamable-cancel")
+        })
+        .await,
+        "the tool saw the cancellation"
+    );
+}

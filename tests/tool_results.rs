@@ -108,3 +108,17 @@ async fn a_mid_revision_client_gets_audio_and_annotations_but_no_links() {
     assert_eq!(echo["annotations"]["readOnlyHint"], true);
     assert!(echo.get("title").is_none());
 }
+
+#[actix_web::test]
+async fn icons_only_for_2025_11_25_clients() {
+    let (_server, mut new) = session("2025-11-25").await;
+    let add = listed(&mut new, "add").await;
+    assert_eq!(
+        add["icons"],
+        json!([{"src":"https://example.com/add.png","mimeType":"image/png","sizes":["48x48"]}])
+    );
+    let echo = listed(&mut new, "echo").await;
+    assert!(echo.get("icons").is_none(), "no icons, no field");
+    let (_server, mut old) = session("2025-06-18").await;
+    assert!(listed(&mut old, "add").await.get("icons").is_none());
+}

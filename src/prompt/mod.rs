@@ -13,8 +13,9 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::context::RequestContext;
-use crate::protocol::{Content, ProtocolVersion, Role};
+use crate::protocol::{Content, Icon, ProtocolVersion, Role};
 use crate::resource::Completer;
+use crate::tool::icons_for;
 
 /// One message of a prompt.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +105,7 @@ pub struct Prompt {
     title: Option<String>,
     description: Option<String>,
     arguments: Vec<PromptArgument>,
+    icons: Vec<Icon>,
     get: Arc<PromptFn>,
     completers: HashMap<String, Arc<Completer>>,
 }
@@ -120,6 +122,7 @@ impl Prompt {
             title: None,
             description: Some(description.into()),
             arguments: Vec::new(),
+            icons: Vec::new(),
             get: Arc::new(move |args, ctx| Box::pin(get(args, ctx))),
             completers: HashMap::new(),
         }
@@ -127,6 +130,11 @@ impl Prompt {
 
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
+        self
+    }
+
+    pub fn icon(mut self, icon: Icon) -> Self {
+        self.icons.push(icon);
         self
     }
 
@@ -208,6 +216,7 @@ impl Prompt {
                 .filter(|_| version.has_structured_output()),
             description: self.description.as_deref(),
             arguments: (!self.arguments.is_empty()).then_some(&self.arguments),
+            icons: icons_for(&self.icons, version),
         }
     }
 }
@@ -221,6 +230,8 @@ pub struct WirePrompt<'a> {
     description: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     arguments: Option<&'a Vec<PromptArgument>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    icons: Option<&'a [Icon]>,
 }
 
 #[cfg(test)]

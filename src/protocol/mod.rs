@@ -14,6 +14,8 @@ pub use jsonrpc::{
 pub use version::ProtocolVersion;
 
 mod content;
+mod icon;
 mod logging;
 pub use content::{Annotations, Content, ResourceContents, Role};
+pub use icon::Icon;
 pub use logging::LogLevel;

@@ -16,7 +16,8 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::context::RequestContext;
-use crate::protocol::{ProtocolVersion, ResourceContents};
+use crate::protocol::{Icon, ProtocolVersion, ResourceContents};
+use crate::tool::icons_for;
 
 /// What a reader returns: the contents, or an error message (sent as `-32603`).
 pub type ReadResult = Result<Vec<ResourceContents>, String>;
@@ -35,6 +36,7 @@ struct Listing {
     title: Option<String>,
     description: Option<String>,
     mime_type: Option<String>,
+    icons: Vec<Icon>,
 }
 
 /// A resource with a fixed URI.
@@ -126,6 +128,11 @@ impl Resource {
         self
     }
 
+    pub fn icon(mut self, icon: Icon) -> Self {
+        self.listing.icons.push(icon);
+        self
+    }
+
     pub fn uri(&self) -> &str {
         &self.uri
     }
@@ -143,6 +150,7 @@ impl Resource {
             description: self.listing.description.as_deref(),
             mime_type: self.listing.mime_type.as_deref(),
             size: self.size,
+            icons: icons_for(&self.listing.icons, version),
         }
     }
 }
@@ -196,6 +204,11 @@ impl ResourceTemplate {
         self
     }
 
+    pub fn icon(mut self, icon: Icon) -> Self {
+        self.listing.icons.push(icon);
+        self
+    }
+
     /// Offers `completion/complete` values for one template variable.
     pub fn complete<F>(mut self, variable: &str, completer: F) -> Self
     where
@@ -231,6 +244,7 @@ impl ResourceTemplate {
             description: self.listing.description.as_deref(),
             mime_type: self.listing.mime_type.as_deref(),
             size: None,
+            icons: icons_for(&self.listing.icons, version),
         }
     }
 }
@@ -252,6 +266,8 @@ pub struct WireResource<'a> {
     mime_type: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     size: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    icons: Option<&'a [Icon]>,
 }
 
 /// A read to run: the function and what it needs.

@@ -453,10 +453,15 @@ impl Session {
         let cancellation = context.cancellation().clone();
         let work = make(context);
         let task = AbortOnDrop(self.server.runtime.spawn(async move {
+            let mut work = std::pin::pin!(work);
             tokio::select! {
                 biased;
-                _ = cancellation.cancelled() => None,
-                done = work => Some(done),
+                _ = cancellation.cancelled() => {
+                    // Let a cooperative handler see the cancellation; then drop it.
+                    let _ = tokio::time::timeout(crate::tool::CANCEL_GRACE, &mut work).await;
+                    None
+                }
+                done = &mut work => Some(done),
             }
         }));
         ctx.spawn(task.into_actor(self).map(move |joined, session, ctx| {

@@ -15,6 +15,10 @@ use super::{CallToolResult, Tool, ToolContext};
 /// How many invocations may wait in a tool actor's mailbox before senders wait.
 const MAILBOX_CAPACITY: usize = 1024;
 
+/// After a cancellation, how long a tool may take to notice it (`ctx.cancelled()`)
+/// and wind down before its future is dropped.
+pub const CANCEL_GRACE: Duration = Duration::from_secs(1);
+
 /// Owns one tool and the policy for running it.
 pub struct ToolActor {
     /// The tool this actor runs.
@@ -88,11 +92,15 @@ async fn run_call(
         return ToolOutcome::Completed(CallToolResult::error(problem));
     }
     let cancellation = ctx.cancellation().clone();
-    let call = tool.call(arguments, ctx);
+    let mut call = std::pin::pin!(tokio::time::timeout(timeout, tool.call(arguments, ctx)));
     tokio::select! {
         biased;
-        _ = cancellation.cancelled() => ToolOutcome::Cancelled,
-        finished = tokio::time::timeout(timeout, call) => ToolOutcome::Completed(
+        _ = cancellation.cancelled() => {
+            // Let a cooperative tool see the cancellation and clean up; then drop it.
+            let _ = tokio::time::timeout(CANCEL_GRACE, &mut call).await;
+            ToolOutcome::Cancelled
+        }
+        finished = &mut call => ToolOutcome::Completed(
             finished.unwrap_or_else(|_| {
                 CallToolResult::error(format!(
                     "Tool `{}` did not finish within {} s and was stopped",

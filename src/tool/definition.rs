@@ -9,7 +9,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use super::{CallToolResult, IntoToolOutput, ToolContext};
-use crate::protocol::ProtocolVersion;
+use crate::protocol::{Icon, ProtocolVersion};
 use crate::schema::schema_object_for;
 
 /// Behaviour hints for clients (2025-03-26 and later). Hints only: clients must not
@@ -58,6 +58,8 @@ pub struct Tool {
     /// Present when the tool returns [`super::Structured`] output.
     output_schema: Option<Arc<Map<String, Value>>>,
     annotations: Option<ToolAnnotations>,
+    /// Shown by clients at 2025-11-25 or later.
+    icons: Vec<Icon>,
     handler: Arc<Handler>,
 }
 
@@ -111,6 +113,7 @@ impl Tool {
             input_validator: Arc::new(input_validator),
             output_schema: O::output_schema().map(Arc::new),
             annotations: None,
+            icons: Vec::new(),
             handler: Arc::new(handler),
         }
     }
@@ -123,6 +126,11 @@ impl Tool {
 
     pub fn annotations(mut self, annotations: ToolAnnotations) -> Self {
         self.annotations = Some(annotations);
+        self
+    }
+
+    pub fn icon(mut self, icon: Icon) -> Self {
+        self.icons.push(icon);
         self
     }
 
@@ -187,6 +195,7 @@ impl Tool {
                 .annotations
                 .as_ref()
                 .filter(|_| version.has_audio_and_annotations()),
+            icons: icons_for(&self.icons, version),
         }
     }
 }
@@ -204,6 +213,13 @@ pub struct WireTool<'a> {
     output_schema: Option<&'a Map<String, Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     annotations: Option<&'a ToolAnnotations>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    icons: Option<&'a [Icon]>,
+}
+
+/// Icons for a client of `version`: none before 2025-11-25, and none when empty.
+pub(crate) fn icons_for(icons: &[Icon], version: ProtocolVersion) -> Option<&[Icon]> {
+    (!icons.is_empty() && version.has_icons()).then_some(icons)
 }
 
 #[cfg(test)]

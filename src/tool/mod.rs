@@ -16,8 +16,9 @@ mod output;
 mod runtime;
 
 pub use crate::context::ToolContext;
-pub use actor::{Invoke, ToolActor, ToolCall, ToolOutcome};
+pub use actor::{Invoke, ToolActor, ToolCall, ToolOutcome, CANCEL_GRACE};
 pub use catalog::{CatalogError, InvalidCursor, ToolCatalog, ToolEntry};
+pub(crate) use definition::icons_for;
 pub use definition::{Tool, ToolAnnotations, WireTool};
 pub use output::{CallToolResult, IntoToolOutput, Structured, WireCallToolResult};
 pub use runtime::ToolRuntime;

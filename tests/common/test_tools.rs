@@ -50,6 +50,10 @@ pub struct Sum {
     pub sum: i64,
 }
 
+/// Tags of `waits_for_cancel` calls that saw their cancellation.
+pub static CANCELS_SEEN: std::sync::Mutex<std::collections::BTreeSet<String>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
 pub fn all() -> Vec<Tool> {
     vec![
         Tool::new(
@@ -167,6 +171,19 @@ pub fn all() -> Vec<Tool> {
             },
         ),
         Tool::new(
+            "waits_for_cancel",
+            "Waits until cancelled (up to 10 s) and records that it saw the cancellation.",
+            |a: SlowArgs, ctx: ToolContext| async move {
+                tokio::select! {
+                    _ = ctx.cancelled() => {
+                        CANCELS_SEEN.lock().unwrap().insert(a.tag.clone());
+                        "saw cancel".to_owned()
+                    }
+                    _ = tokio::time::sleep(Duration::from_secs(10)) => "never cancelled".to_owned(),
+                }
+            },
+        ),
+        Tool::new(
             "fails",
             "Returns an error.",
             |_: NoArgs, _ctx: ToolContext| async move {
@@ -182,7 +199,12 @@ pub fn all() -> Vec<Tool> {
             "add",
             "Adds two integers.",
             |a: AddArgs, _ctx: ToolContext| async move { Structured(Sum { sum: a.a + a.b }) },
-        ),
+        )
+        .icon(actix_mcp::Icon::new(
+            "https://example.com/add.png",
+            Some("image/png"),
+            &["48x48"],
+        )),
         Tool::new(
             "all_content",
             "Returns one block of every content type.",

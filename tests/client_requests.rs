@@ -158,3 +158,47 @@ async fn undeclared_capabilities_and_silent_clients_give_errors() {
     let pong = silent.request(json!("p"), "ping", json!({})).await;
     assert_eq!(pong["result"], json!({}));
 }
+
+#[actix_web::test]
+async fn elicitation_and_roots_over_streamable_http() {
+    let server = start_server(fast_config(), "").await;
+    let mut client = StreamableClient::new(&format!("{}/mcp", server.base_url));
+    client
+        .initialize_with("2025-06-18", all_capabilities())
+        .await;
+    for (id, tool, method, answer, expected) in [
+        (
+            1,
+            "asks_user",
+            "elicitation/create",
+            json!({"action":"accept","content":{"name":"Grace"}}),
+            "action=\"accept\" name=\"Grace\"",
+        ),
+        (
+            2,
+            "lists_roots",
+            "roots/list",
+            json!({"roots":[{"uri":"file:///r"}]}),
+            "1 roots",
+        ),
+    ] {
+        let call = json!({"jsonrpc":"2.0","id":id,"method":"tools/call","params":{"name":tool,"arguments":{}}});
+        let mut events = EventReader::new(client.post(&call).await);
+        let request: Value = loop {
+            let event = events.next(WAIT).await.expect("the server's request");
+            if !event.data.is_empty() {
+                break serde_json::from_str(&event.data).unwrap();
+            }
+        };
+        assert_eq!(request["method"], method);
+        let reply = json!({"jsonrpc":"2.0","id":request["id"],"result":answer});
+        assert_eq!(client.post(&reply).await.status(), 202);
+        let result: Value = loop {
+            let event = events.next(WAIT).await.expect("the answer");
+            if !event.data.is_empty() {
+                break serde_json::from_str(&event.data).unwrap();
+            }
+        };
+        assert_eq!(result["result"]["content"][0]["text"], expected, "{tool}");
+    }
+}

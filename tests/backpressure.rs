@@ -7,7 +7,6 @@ use common::sse_client::SseClient;
 use common::{eventually, fast_config, start_server};
 use serde_json::json;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[actix_web::test]
 async fn a_client_that_stops_reading_loses_its_session_not_our_memory() {
@@ -16,27 +15,9 @@ async fn a_client_that_stops_reading_loses_its_session_not_our_memory() {
         ..fast_config()
     };
     let server = start_server(config, "").await;
-    let addr = server.base_url.trim_start_matches("http://").to_owned();
 
     // Open the stream by hand, read only the endpoint event, then never read again.
-    let mut stalled = tokio::net::TcpStream::connect(&addr).await.unwrap();
-    stalled
-        .write_all(
-            format!("GET /sse HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n")
-                .as_bytes(),
-        )
-        .await
-        .unwrap();
-    let mut head = vec![0u8; 4096];
-    let mut read = 0;
-    let endpoint = loop {
-        read += stalled.read(&mut head[read..]).await.unwrap();
-        let text = String::from_utf8_lossy(&head[..read]);
-        if let Some(line) = text.lines().find(|l| l.starts_with("data: /messages")) {
-            break line.trim_start_matches("data: ").to_owned();
-        }
-    };
-    let post_url = format!("{}{endpoint}", server.base_url);
+    let (stalled, post_url) = common::stalled_legacy_stream(&server.base_url).await;
     let http = reqwest::Client::new();
     let post = |body: serde_json::Value| {
         let http = http.clone();

@@ -10,7 +10,6 @@ use common::{eventually, fast_config, start_server};
 use futures_util::future::join_all;
 use serde_json::json;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 extern "C" {
     /// glibc: give free heap memory back to the OS, so RSS shows what is in use.
@@ -112,24 +111,9 @@ async fn ten_thousand_sessions_opened_and_dropped_leave_nothing_behind() {
 #[actix_web::test]
 async fn a_client_that_never_reads_while_asking_for_hundreds_of_mb_stays_bounded() {
     let server = start_server(fast_config(), "").await; // default queue budgets
-    let addr = server.base_url.trim_start_matches("http://").to_owned();
     let baseline = rss_kib();
 
-    let mut stalled = tokio::net::TcpStream::connect(&addr).await.unwrap();
-    stalled
-        .write_all(format!("GET /sse HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())
-        .await
-        .unwrap();
-    let mut head = vec![0u8; 4096];
-    let mut read = 0;
-    let endpoint = loop {
-        read += stalled.read(&mut head[read..]).await.unwrap();
-        let text = String::from_utf8_lossy(&head[..read]);
-        if let Some(line) = text.lines().find(|l| l.starts_with("data: /messages")) {
-            break line.trim_start_matches("data: ").to_owned();
-        }
-    };
-    let post_url = format!("{}{endpoint}", server.base_url);
+    let (stalled, post_url) = common::stalled_legacy_stream(&server.base_url).await;
     let http = reqwest::Client::new();
     let post = |body: serde_json::Value| {
         let http = http.clone();

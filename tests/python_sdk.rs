@@ -7,7 +7,6 @@ mod common;
 
 use common::{fast_config, start_server};
 use std::path::PathBuf;
-use std::process::Stdio;
 
 fn python() -> PathBuf {
     let venv_python =
@@ -23,25 +22,7 @@ fn python() -> PathBuf {
 async fn run_check(url: &str, args: &[&str]) -> String {
     let script =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/clients/python/sse_client_check.py");
-    let output = tokio::process::Command::new(python())
-        .arg(script)
-        .arg("--url")
-        .arg(url)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .await
-        .expect("run the Python client");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "Python SDK client failed ({}):\n{stdout}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    eprintln!("{}", stdout.trim());
-    stdout
+    common::run_interop_client("Python SDK client", &python(), &script, url, args).await
 }
 
 #[actix_web::test]

@@ -7,7 +7,6 @@ mod common;
 
 use common::{fast_config, start_server};
 use std::path::PathBuf;
-use std::process::Stdio;
 
 async fn run_check(url: &str, args: &[&str]) -> String {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -18,25 +17,15 @@ async fn run_check(url: &str, args: &[&str]) -> String {
         "the TypeScript MCP SDK / Node 22 are not installed: run scripts/install-test-deps.sh \
          (the README's test command, scripts/test.sh, does)"
     );
-    let output = tokio::process::Command::new(root.join("scripts/node"))
-        .arg(root.join("tests/clients/typescript/check.mjs"))
-        .arg("--url")
-        .arg(url)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .await
-        .expect("run the TypeScript client");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "TypeScript SDK client failed ({}):\n{stdout}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    eprintln!("{}", stdout.trim());
-    stdout
+    let script = root.join("tests/clients/typescript/check.mjs");
+    common::run_interop_client(
+        "TypeScript SDK client",
+        &root.join("scripts/node"),
+        &script,
+        url,
+        args,
+    )
+    .await
 }
 
 #[actix_web::test]

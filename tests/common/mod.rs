@@ -95,3 +95,54 @@ pub fn fast_config() -> McpConfig {
 pub fn tool_names(tools: &[Tool]) -> Vec<String> {
     tools.iter().map(|t| t.name().to_owned()).collect()
 }
+
+/// Opens a legacy stream by hand, reads only its `endpoint` event and then never reads
+/// again: a client that stopped reading. Returns the socket (keep it alive) and the
+/// absolute URL to POST to.
+pub async fn stalled_legacy_stream(base_url: &str) -> (tokio::net::TcpStream, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base_url.trim_start_matches("http://");
+    let mut stalled = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET /sse HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n");
+    stalled.write_all(request.as_bytes()).await.unwrap();
+    let mut head = vec![0u8; 4096];
+    let mut read = 0;
+    let endpoint = loop {
+        read += stalled.read(&mut head[read..]).await.unwrap();
+        let text = String::from_utf8_lossy(&head[..read]);
+        if let Some(line) = text.lines().find(|l| l.starts_with("data: /messages")) {
+            break line.trim_start_matches("data: ").to_owned();
+        }
+    };
+    (stalled, format!("{base_url}{endpoint}"))
+}
+
+/// Runs an interop client (an official SDK's check script) against `url` and returns
+/// its stdout; fails the test with its output when it fails.
+pub async fn run_interop_client(
+    what: &str,
+    program: &std::path::Path,
+    script: &std::path::Path,
+    url: &str,
+    args: &[&str],
+) -> String {
+    let output = tokio::process::Command::new(program)
+        .arg(script)
+        .arg("--url")
+        .arg(url)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("run the {what}: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{what} failed ({}):\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    eprintln!("{}", stdout.trim());
+    stdout
+}

@@ -202,3 +202,39 @@ async fn elicitation_and_roots_over_streamable_http() {
         assert_eq!(result["result"]["content"][0]["text"], expected, "{tool}");
     }
 }
+
+#[actix_web::test]
+async fn url_mode_elicitation_only_for_clients_that_declared_it() {
+    let server = start_server(fast_config(), "").await;
+    let mut url_capable = SseClient::connect(&format!("{}/sse", server.base_url)).await;
+    url_capable
+        .initialize_with(
+            "2025-11-25",
+            json!({"elicitation": {"form": {}, "url": {}}}),
+        )
+        .await;
+    let call = json!({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"asks_via_url","arguments":{}}});
+    url_capable.post(&call).await;
+    let request = url_capable.next_message(WAIT).await.unwrap();
+    assert_eq!(request["method"], "elicitation/create");
+    assert_eq!(request["params"]["mode"], "url");
+    assert_eq!(request["params"]["url"], "https://example.com/connect");
+    url_capable
+        .post(&json!({"jsonrpc":"2.0","id":request["id"],"result":{"action":"accept"}}))
+        .await;
+    let result = url_capable.response(&json!(1), WAIT).await.unwrap();
+    assert_eq!(result["result"]["content"][0]["text"], "action=\"accept\"");
+
+    let mut form_only = SseClient::connect(&format!("{}/sse", server.base_url)).await;
+    form_only
+        .initialize_with("2025-11-25", json!({"elicitation": {}}))
+        .await;
+    let refused = form_only
+        .call_tool(json!(1), "asks_via_url", json!({}))
+        .await;
+    assert_eq!(refused["result"]["isError"], true);
+    assert!(refused["result"]["content"][0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("did not declare"));
+}

@@ -160,6 +160,22 @@ pub fn all() -> Vec<Tool> {
             },
         ),
         Tool::new(
+            "asks_via_url",
+            "Sends the user to a URL (URL-mode elicitation).",
+            |_: NoArgs, ctx: ToolContext| async move {
+                let answer = ctx
+                    .elicit(serde_json::json!({
+                        "mode": "url",
+                        "message": "Sign in to continue",
+                        "elicitationId": "e-1",
+                        "url": "https://example.com/connect"
+                    }))
+                    .await
+                    .map_err(|e| format!("elicitation failed: {}", e.message))?;
+                Ok::<_, String>(format!("action={}", answer["action"]))
+            },
+        ),
+        Tool::new(
             "lists_roots",
             "Returns how many roots the client has.",
             |_: NoArgs, ctx: ToolContext| async move {

@@ -6,12 +6,13 @@
 //! (forwarding is a future that runs beside the registry, not in it).
 
 use actix::prelude::*;
+use futures_util::FutureExt;
 use std::collections::HashMap;
 use std::time::Instant;
 use tokio::sync::oneshot;
 
 use crate::access::Principal;
-use crate::session::{Drain, Envelope, Refusal, ServerEvent, Session, SessionId};
+use crate::session::{Deliver, Drain, Envelope, Refusal, ServerEvent, Session, SessionId};
 
 /// Registrations, lookups and routes waiting in the mailbox before senders wait.
 const MAILBOX_CAPACITY: usize = 4096;
@@ -113,32 +114,44 @@ pub enum RouteError {
     Refused(Refusal),
 }
 
-/// Forward a client's envelope to its session. Resolves once the session has taken it.
+/// Forward a client's envelope to its session. The session acknowledges on `ack` once
+/// it has taken the envelope (or refused it); the registry only resolves and forwards,
+/// so the acknowledgement goes straight from the session to the waiting transport.
 #[derive(Message)]
-#[rtype(result = "Result<(), RouteError>")]
+#[rtype(result = "()")]
 pub struct Route {
     pub id: SessionId,
     /// Who sent it: another principal's session looks exactly like an unknown one.
     pub principal: Option<Principal>,
     pub envelope: Envelope,
+    pub ack: oneshot::Sender<Result<(), RouteError>>,
 }
 
 impl Handler<Route> for Registry {
-    type Result = ResponseFuture<Result<(), RouteError>>;
+    type Result = ();
 
-    fn handle(&mut self, msg: Route, _ctx: &mut Self::Context) -> Self::Result {
-        match self.sessions.get(&msg.id) {
-            Some(entry) if entry.principal == msg.principal => {
-                let delivery = entry.session.send(msg.envelope);
-                Box::pin(async move {
-                    match delivery.await {
-                        Ok(taken) => taken.map_err(RouteError::Refused),
-                        // The session stopped while the envelope waited.
-                        Err(_) => Err(RouteError::UnknownSession),
-                    }
-                })
+    fn handle(&mut self, msg: Route, ctx: &mut Self::Context) {
+        let session = match self.sessions.get(&msg.id) {
+            Some(entry) if entry.principal == msg.principal => entry.session.clone(),
+            _ => {
+                let _ = msg.ack.send(Err(RouteError::UnknownSession));
+                return;
             }
-            _ => Box::pin(async { Err(RouteError::UnknownSession) }),
+        };
+        let delivery = Deliver {
+            envelope: msg.envelope,
+            ack: msg.ack,
+        };
+        match session.try_send(delivery) {
+            Ok(()) => {}
+            // A busy session: wait for room (backpressure) beside the registry, not in it.
+            // If the session stops meanwhile, the dropped `ack` tells the transport.
+            Err(SendError::Full(delivery)) => {
+                ctx.spawn(session.send(delivery).map(|_| ()).into_actor(self));
+            }
+            Err(SendError::Closed(delivery)) => {
+                let _ = delivery.ack.send(Err(RouteError::UnknownSession));
+            }
         }
     }
 }

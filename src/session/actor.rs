@@ -20,7 +20,7 @@ use crate::protocol::{
 };
 use crate::registry::Unregister;
 use crate::server::ServerState;
-use crate::tool::{Invoke, ToolOutcome};
+use crate::tool::{Invoke, ToolFinished, ToolOutcome};
 
 /// How many envelopes may wait in a session's mailbox before the HTTP handler waits.
 const MAILBOX_CAPACITY: usize = 64;
@@ -503,25 +503,41 @@ impl Session {
             Ok(context) => context,
             Err(e) => return self.reply_error(&id, e, ctx),
         };
-        let invoke = actor.send(Invoke {
+        let invoke = Invoke {
             arguments: Value::Object(call.arguments.unwrap_or_default()),
             context,
-        });
-        tracing::debug!(parent: &self.span, request_id = %id, tool = %call.name, "tool call started");
-        let call = async move {
-            match invoke.await {
-                Ok(call) => Ok(call.await),
-                Err(_) => Err(RpcError::new(
-                    ErrorCode::InternalError,
-                    "Tool is unavailable (its actor stopped)",
-                )),
-            }
+            reply_to: ctx.address().recipient(),
         };
-        ctx.spawn(
-            call.into_actor(self).map(move |outcome, session, ctx| {
-                session.finish_tool_call(id, version, outcome, ctx)
-            }),
+        tracing::debug!(parent: &self.span, request_id = %id, tool = %call.name, "tool call started");
+        match actor.try_send(invoke) {
+            Ok(()) => {}
+            // A busy tool actor: wait for room (backpressure) without blocking this actor.
+            Err(SendError::Full(invoke)) => {
+                ctx.spawn(
+                    actor
+                        .send(invoke)
+                        .into_actor(self)
+                        .map(move |sent, session, ctx| {
+                            if sent.is_err() {
+                                session.tool_unavailable(id, ctx);
+                            }
+                        }),
+                );
+            }
+            Err(SendError::Closed(_)) => self.tool_unavailable(id, ctx),
+        }
+    }
+
+    fn tool_unavailable(&mut self, id: RequestId, ctx: &mut Context<Self>) {
+        let error = RpcError::new(
+            ErrorCode::InternalError,
+            "Tool is unavailable (its actor stopped)",
         );
+        let version = self
+            .negotiated
+            .as_ref()
+            .map_or(ProtocolVersion::LATEST, |n| n.version);
+        self.finish_tool_call(id, version, Err(error), ctx);
     }
 
     fn finish_tool_call(
@@ -654,10 +670,36 @@ impl Actor for Session {
     }
 }
 
+/// An envelope routed by the registry, with the transport's acknowledgement channel.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Deliver {
+    pub envelope: Envelope,
+    pub ack: oneshot::Sender<Result<(), crate::registry::RouteError>>,
+}
+
+impl Handler<Deliver> for Session {
+    type Result = ();
+
+    fn handle(&mut self, deliver: Deliver, ctx: &mut Self::Context) {
+        let taken = self.take(deliver.envelope, ctx);
+        let _ = deliver
+            .ack
+            .send(taken.map_err(crate::registry::RouteError::Refused));
+    }
+}
+
 impl Handler<Envelope> for Session {
     type Result = Result<(), Refusal>;
 
     fn handle(&mut self, envelope: Envelope, ctx: &mut Self::Context) -> Self::Result {
+        self.take(envelope, ctx)
+    }
+}
+
+impl Session {
+    /// Takes one client action (the legacy message, POST, GET or DELETE it stands for).
+    fn take(&mut self, envelope: Envelope, ctx: &mut Context<Self>) -> Result<(), Refusal> {
         self.last_activity = Instant::now();
         match envelope {
             Envelope::Legacy(message) => {
@@ -1028,5 +1070,17 @@ impl Handler<AskClient> for Session {
         let sent = self.wire.message_for(&ask.related, line);
         self.on_stream_lost(sent, ctx);
         MessageResult(waiting)
+    }
+}
+
+impl Handler<ToolFinished> for Session {
+    type Result = ();
+
+    fn handle(&mut self, finished: ToolFinished, ctx: &mut Self::Context) {
+        let version = self
+            .negotiated
+            .as_ref()
+            .map_or(ProtocolVersion::LATEST, |n| n.version);
+        self.finish_tool_call(finished.request_id, version, Ok(finished.outcome), ctx);
     }
 }

@@ -14,7 +14,9 @@ mod replay;
 mod sink;
 mod wire;
 
-pub use actor::{AskClient, Drain, ListKind, ReportLog, ReportProgress, ServerEvent, Session};
+pub use actor::{
+    AskClient, Deliver, Drain, ListKind, ReportLog, ReportProgress, ServerEvent, Session,
+};
 pub use envelope::{Envelope, Refusal};
 pub use id::SessionId;
 pub use sink::{EventSink, EventStream, SendError, StreamItem};

@@ -1,16 +1,17 @@
-//! Tool actors: one per tool. A tool actor receives [`Invoke`], starts the call on the
-//! tool runtime (a separate thread pool) and hands back a [`ToolCall`] at once, so no
-//! tool work ever runs on a session's, the registry's or an HTTP worker's thread.
+//! Tool actors: one per tool. A tool actor receives [`Invoke`] and starts the call on
+//! the tool runtime (a separate thread pool); the call's task sends its outcome straight
+//! back to the session as a [`ToolFinished`]. No tool work ever runs on a session's,
+//! the registry's or an HTTP worker's thread, and a call costs the fewest thread
+//! hand-offs the design allows (session → tool actor → runtime → session).
 
 use actix::prelude::*;
+use futures_util::FutureExt;
 use serde_json::Value;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{ready, Context as TaskContext, Poll};
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
-use tokio::task::JoinHandle;
 
 use super::{CallToolResult, Tool, ToolContext};
+use crate::protocol::RequestId;
 
 /// How many invocations may wait in a tool actor's mailbox before senders wait.
 const MAILBOX_CAPACITY: usize = 1024;
@@ -47,29 +48,39 @@ impl Actor for ToolActor {
     }
 }
 
-/// Start a call of this actor's tool.
+/// How a call ended, sent to the session that asked for it.
 #[derive(Message)]
-#[rtype(result = "ToolCall")]
+#[rtype(result = "()")]
+pub struct ToolFinished {
+    pub request_id: RequestId,
+    pub outcome: ToolOutcome,
+}
+
+/// Start a call of this actor's tool; its outcome goes to `reply_to`.
+#[derive(Message)]
+#[rtype(result = "()")]
 pub struct Invoke {
     /// The `arguments` of `tools/call` (`{}` when the client sent none).
     pub arguments: Value,
     pub context: ToolContext,
+    pub reply_to: Recipient<ToolFinished>,
 }
 
 impl Handler<Invoke> for ToolActor {
-    type Result = MessageResult<Invoke>;
+    type Result = ();
 
-    fn handle(&mut self, msg: Invoke, _ctx: &mut Self::Context) -> Self::Result {
-        let handle = self.runtime.spawn(run_call(
-            self.tool.clone(),
-            msg.arguments,
-            msg.context,
-            self.call_timeout,
-        ));
-        MessageResult(ToolCall {
-            handle,
-            tool_name: self.tool.name().to_owned(),
-        })
+    fn handle(&mut self, msg: Invoke, _ctx: &mut Self::Context) {
+        let tool = self.tool.clone();
+        let timeout = self.call_timeout;
+        self.runtime.spawn(async move {
+            let request_id = msg.context.request_id.clone();
+            let outcome = run_call(tool, msg.arguments, msg.context, timeout).await;
+            // The session may have ended meanwhile; then no one waits for this.
+            msg.reply_to.do_send(ToolFinished {
+                request_id,
+                outcome,
+            });
+        });
     }
 }
 
@@ -92,54 +103,28 @@ async fn run_call(
         return ToolOutcome::Completed(CallToolResult::error(problem));
     }
     let cancellation = ctx.cancellation().clone();
-    let mut call = std::pin::pin!(tokio::time::timeout(timeout, tool.call(arguments, ctx)));
-    tokio::select! {
+    // A panicking tool ends its own call with an error result, nothing more.
+    let guarded = AssertUnwindSafe(tool.call(arguments, ctx)).catch_unwind();
+    let mut call = std::pin::pin!(tokio::time::timeout(timeout, guarded));
+    let finished = tokio::select! {
         biased;
         _ = cancellation.cancelled() => {
             // Let a cooperative tool see the cancellation and clean up; then drop it.
             let _ = tokio::time::timeout(CANCEL_GRACE, &mut call).await;
-            ToolOutcome::Cancelled
+            return ToolOutcome::Cancelled;
         }
-        finished = &mut call => ToolOutcome::Completed(
-            finished.unwrap_or_else(|_| {
-                CallToolResult::error(format!(
-                    "Tool `{}` did not finish within {} s and was stopped",
-                    tool.name(),
-                    timeout.as_secs_f64()
-                ))
-            }),
-        ),
-    }
-}
-
-/// A call in progress. Await it for the outcome; dropping it aborts the call.
-pub struct ToolCall {
-    handle: JoinHandle<ToolOutcome>,
-    tool_name: String,
-}
-
-impl Future for ToolCall {
-    type Output = ToolOutcome;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<ToolOutcome> {
-        let joined = ready!(Pin::new(&mut self.handle).poll(cx));
-        Poll::Ready(match joined {
-            Ok(outcome) => outcome,
-            Err(e) if e.is_panic() => {
-                tracing::error!(tool = %self.tool_name, "tool panicked; the call ends with an error result");
-                ToolOutcome::Completed(CallToolResult::error(format!(
-                    "Tool `{}` failed unexpectedly",
-                    self.tool_name
-                )))
-            }
-            Err(_) => ToolOutcome::Cancelled,
-        })
-    }
-}
-
-impl Drop for ToolCall {
-    fn drop(&mut self) {
-        // A finished task ignores this; a running one stops at its next await point.
-        self.handle.abort();
-    }
+        finished = &mut call => finished,
+    };
+    ToolOutcome::Completed(match finished {
+        Ok(Ok(result)) => result,
+        Ok(Err(_panic)) => {
+            tracing::error!(tool = %tool.name(), "tool panicked; the call ends with an error result");
+            CallToolResult::error(format!("Tool `{}` failed unexpectedly", tool.name()))
+        }
+        Err(_elapsed) => CallToolResult::error(format!(
+            "Tool `{}` did not finish within {} s and was stopped",
+            tool.name(),
+            timeout.as_secs_f64()
+        )),
+    })
 }

@@ -16,7 +16,7 @@ mod output;
 mod runtime;
 
 pub use crate::context::ToolContext;
-pub use actor::{Invoke, ToolActor, ToolCall, ToolOutcome, CANCEL_GRACE};
+pub use actor::{Invoke, ToolActor, ToolFinished, ToolOutcome, CANCEL_GRACE};
 pub use catalog::{CatalogError, InvalidCursor, ToolCatalog, ToolEntry};
 pub(crate) use definition::icons_for;
 pub use definition::{Tool, ToolAnnotations, WireTool};

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use super::http_error;
 use crate::access::Principal;
 use crate::protocol::parse_message;
-use crate::registry::{Route, RouteError};
+use crate::registry::RouteError;
 use crate::server::ServerState;
 use crate::session::{Envelope, EventSink, Session, SessionId, StreamItem, Wire};
 use actix::Actor;
@@ -185,15 +185,7 @@ pub async fn post_message(
         }
     };
     let envelope = Envelope::Legacy(message);
-    match state
-        .registry
-        .send(Route {
-            id,
-            principal,
-            envelope,
-        })
-        .await
-    {
+    match super::route(&state, id, principal, envelope).await {
         Ok(Ok(())) => HttpResponse::Accepted().body("Accepted"),
         // A Streamable session's id is no legacy session.
         Ok(Err(RouteError::UnknownSession | RouteError::Refused(_))) => {

@@ -21,7 +21,7 @@ use super::sse::{encode, open_legacy_stream, sse_response};
 use crate::access::Principal;
 use crate::methods::{lifecycle::discover_unsupported, names};
 use crate::protocol::{ErrorCode, Message, ParseFailure, ProtocolVersion, RpcError};
-use crate::registry::{Route, RouteError};
+use crate::registry::RouteError;
 use crate::server::ServerState;
 use crate::session::{
     Envelope, EventSink, EventStream, Refusal, Session, SessionId, StreamItem, Wire,
@@ -152,18 +152,10 @@ async fn route(
     principal: Option<Principal>,
     envelope: Envelope,
 ) -> Result<(), HttpResponse> {
-    match state
-        .registry
-        .send(Route {
-            id,
-            principal,
-            envelope,
-        })
-        .await
-    {
+    match super::route(state, id, principal, envelope).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(error)) => Err(route_failed(error)),
-        Err(_) => Err(HttpResponse::ServiceUnavailable().finish()),
+        Err(()) => Err(HttpResponse::ServiceUnavailable().finish()),
     }
 }
 

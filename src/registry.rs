@@ -1,25 +1,30 @@
-//! The registry actor: the one place that knows which sessions exist.
+//! The registry actor: the one place that decides which sessions exist.
 //!
 //! Owns: the session-id → session-actor table. Sessions register when their stream
-//! opens and unregister when they stop; transports route every POSTed message through
-//! [`Route`]. Must not: parse or act on messages, or wait on a session inside a handler
-//! (forwarding is a future that runs beside the registry, not in it).
+//! opens and unregister when they stop; only the registry actor writes the table, so
+//! the session limit, shutdown and broadcasts see one consistent set. Transports
+//! resolve a POST's session id through [`SessionDirectory`], the registry's read-only
+//! view of that table, and hand the envelope to the session themselves: a lookup is
+//! a shared-map read, not a round trip through the registry's mailbox on another
+//! thread (two thread wake-ups per message — a third of a call's cost in the
+//! benchmark, see `load-tests/RESULTS.md`). Must not: parse or act on messages, or
+//! wait on a session inside a handler.
 
 use actix::prelude::*;
-use futures_util::FutureExt;
-use std::collections::HashMap;
+use dashmap::DashMap;
+use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::oneshot;
 
 use crate::access::Principal;
 use crate::session::{Deliver, Drain, Envelope, Refusal, ServerEvent, Session, SessionId};
 
-/// Registrations, lookups and routes waiting in the mailbox before senders wait.
+/// Registrations and broadcasts waiting in the mailbox before senders wait.
 const MAILBOX_CAPACITY: usize = 4096;
 
 pub struct Registry {
-    /// Every live session, by id.
-    sessions: HashMap<SessionId, Entry>,
+    /// Every live session, by id; shared read-only with the transports.
+    sessions: SessionDirectory,
     /// Registrations beyond this many live sessions are refused.
     max_sessions: usize,
     /// Set by [`Shutdown`]: no new sessions; waiters hear when the last one is gone.
@@ -33,10 +38,62 @@ struct Entry {
     principal: Option<Principal>,
 }
 
+/// The registry's table as transports see it: they may look sessions up, never
+/// add or remove one (that goes through [`Register`] and [`Unregister`]).
+#[derive(Clone, Default)]
+pub struct SessionDirectory {
+    entries: Arc<DashMap<SessionId, Entry>>,
+}
+
+impl SessionDirectory {
+    /// The session `id`, if it is live and was opened by `principal`. Another
+    /// principal's session looks exactly like an unknown one.
+    fn resolve(&self, id: &SessionId, principal: &Option<Principal>) -> Option<Addr<Session>> {
+        let entry = self.entries.get(id)?;
+        (entry.principal == *principal).then(|| entry.session.clone())
+    }
+
+    /// Hands `envelope` to session `id`; resolves once the session has taken it (or
+    /// refused it). A session whose mailbox is full makes this wait: backpressure on
+    /// the client that is POSTing, not on the registry or other sessions.
+    pub async fn deliver(
+        &self,
+        id: &SessionId,
+        principal: &Option<Principal>,
+        envelope: Envelope,
+    ) -> Result<(), RouteError> {
+        let session = self
+            .resolve(id, principal)
+            .ok_or(RouteError::UnknownSession)?;
+        let (ack, acked) = oneshot::channel();
+        let delivery = Deliver { envelope, ack };
+        match session.try_send(delivery) {
+            Ok(()) => {}
+            Err(SendError::Full(delivery)) => {
+                if session.send(delivery).await.is_err() {
+                    return Err(RouteError::UnknownSession);
+                }
+            }
+            Err(SendError::Closed(_)) => return Err(RouteError::UnknownSession),
+        }
+        // A dropped acknowledgement means the session stopped before taking it.
+        acked.await.unwrap_or(Err(RouteError::UnknownSession))
+    }
+
+    /// How many sessions are live.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
 impl Registry {
-    pub fn new(max_sessions: usize) -> Self {
+    pub fn new(max_sessions: usize, sessions: SessionDirectory) -> Self {
         Registry {
-            sessions: HashMap::new(),
+            sessions,
             max_sessions,
             shutting_down: false,
             shutdown_waiters: Vec::new(),
@@ -49,6 +106,15 @@ impl Registry {
                 let _ = waiter.send(());
             }
         }
+    }
+
+    /// Every live session (a snapshot: the map is not locked while messages are sent).
+    fn all_sessions(&self) -> Vec<Addr<Session>> {
+        self.sessions
+            .entries
+            .iter()
+            .map(|entry| entry.session.clone())
+            .collect()
     }
 }
 
@@ -84,7 +150,7 @@ impl Handler<Register> for Registry {
             session: msg.session,
             principal: msg.principal,
         };
-        self.sessions.insert(msg.id, entry);
+        self.sessions.entries.insert(msg.id, entry);
         Ok(())
     }
 }
@@ -100,7 +166,7 @@ impl Handler<Unregister> for Registry {
     type Result = ();
 
     fn handle(&mut self, msg: Unregister, _ctx: &mut Self::Context) {
-        self.sessions.remove(&msg.id);
+        self.sessions.entries.remove(&msg.id);
         self.wake_shutdown_waiters_if_empty();
     }
 }
@@ -112,48 +178,6 @@ pub enum RouteError {
     UnknownSession,
     /// The session would not take it.
     Refused(Refusal),
-}
-
-/// Forward a client's envelope to its session. The session acknowledges on `ack` once
-/// it has taken the envelope (or refused it); the registry only resolves and forwards,
-/// so the acknowledgement goes straight from the session to the waiting transport.
-#[derive(Message)]
-#[rtype(result = "()")]
-pub struct Route {
-    pub id: SessionId,
-    /// Who sent it: another principal's session looks exactly like an unknown one.
-    pub principal: Option<Principal>,
-    pub envelope: Envelope,
-    pub ack: oneshot::Sender<Result<(), RouteError>>,
-}
-
-impl Handler<Route> for Registry {
-    type Result = ();
-
-    fn handle(&mut self, msg: Route, ctx: &mut Self::Context) {
-        let session = match self.sessions.get(&msg.id) {
-            Some(entry) if entry.principal == msg.principal => entry.session.clone(),
-            _ => {
-                let _ = msg.ack.send(Err(RouteError::UnknownSession));
-                return;
-            }
-        };
-        let delivery = Deliver {
-            envelope: msg.envelope,
-            ack: msg.ack,
-        };
-        match session.try_send(delivery) {
-            Ok(()) => {}
-            // A busy session: wait for room (backpressure) beside the registry, not in it.
-            // If the session stops meanwhile, the dropped `ack` tells the transport.
-            Err(SendError::Full(delivery)) => {
-                ctx.spawn(session.send(delivery).map(|_| ()).into_actor(self));
-            }
-            Err(SendError::Closed(delivery)) => {
-                let _ = delivery.ack.send(Err(RouteError::UnknownSession));
-            }
-        }
-    }
 }
 
 /// How many sessions are live (for operators and tests).
@@ -186,9 +210,9 @@ impl Handler<Shutdown> for Registry {
             sessions = self.sessions.len(),
             "shutting down: draining sessions"
         );
-        for entry in self.sessions.values() {
+        for session in self.all_sessions() {
             // Not `send`: a full mailbox must not make shutdown wait or skip a session.
-            entry.session.do_send(Drain {
+            session.do_send(Drain {
                 deadline: msg.deadline,
             });
         }
@@ -210,8 +234,8 @@ impl Handler<Broadcast> for Registry {
     type Result = ();
 
     fn handle(&mut self, Broadcast(event): Broadcast, _ctx: &mut Self::Context) {
-        for entry in self.sessions.values() {
-            entry.session.do_send(event.clone());
+        for session in self.all_sessions() {
+            session.do_send(event.clone());
         }
     }
 }

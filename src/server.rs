@@ -12,7 +12,7 @@ use std::sync::{Arc, RwLock};
 use crate::config::McpConfig;
 use crate::methods::lifecycle::{Offers, ServerInfo};
 use crate::prompt::Prompt;
-use crate::registry::{CountSessions, Registry, Shutdown};
+use crate::registry::{CountSessions, Registry, SessionDirectory, Shutdown};
 use crate::resource::{Resource, ResourceCatalog, ResourceTemplate};
 use crate::session::ListKind;
 use crate::tool::{CatalogError, Tool, ToolCatalog, ToolRuntime};
@@ -26,12 +26,12 @@ pub struct ServerState {
     /// at run time, so a request always sees one consistent set.
     catalogs: RwLock<Catalogs>,
     pub registry: Addr<Registry>,
+    /// The registry's table, read by transports to find a message's session.
+    pub sessions: SessionDirectory,
     /// Where resource, prompt and completion handlers run (tools go through their actors).
     pub runtime: tokio::runtime::Handle,
     /// Thread the registry actor runs on; stopped with the server.
     registry_arbiter: Arbiter,
-    /// Thread the tool actors run on; stopped with the server.
-    tool_arbiter: Arbiter,
     /// Threads tool calls run on; kept alive as long as any session may call a tool.
     _tool_runtime: ToolRuntime,
 }
@@ -82,7 +82,6 @@ impl ServerState {
 impl Drop for ServerState {
     fn drop(&mut self) {
         self.registry_arbiter.stop();
-        self.tool_arbiter.stop();
     }
 }
 
@@ -193,7 +192,7 @@ impl McpServerBuilder {
         Ok(())
     }
 
-    /// Starts the registry actor, one actor per tool and the tool runtime. Call once,
+    /// Starts the registry actor and the tool runtime (tool actors start on first use). Call once,
     /// outside `HttpServer::new` (whose closure runs once per worker), and clone the
     /// result into the closure so every worker shares one registry.
     pub fn build(self) -> Result<McpServer, BuildError> {
@@ -202,18 +201,14 @@ impl McpServerBuilder {
         let tool_runtime =
             ToolRuntime::new(self.config.tool_threads).map_err(BuildError::Runtime)?;
         let runtime = tool_runtime.handle().ok_or(BuildError::NoSystem)?;
-        let tool_arbiter = Arbiter::new();
-        let tools = ToolCatalog::start(
-            self.tools,
-            &tool_arbiter.handle(),
-            runtime.clone(),
-            self.config.tool_call_timeout,
-        )
-        .map_err(BuildError::Tools)?;
+        let tools = ToolCatalog::new(self.tools, runtime.clone(), self.config.tool_call_timeout)
+            .map_err(BuildError::Tools)?;
         let registry_arbiter = Arbiter::new();
         let max_sessions = self.config.max_sessions;
+        let sessions = SessionDirectory::default();
+        let directory = sessions.clone();
         let registry = Registry::start_in_arbiter(&registry_arbiter.handle(), move |_| {
-            Registry::new(max_sessions)
+            Registry::new(max_sessions, directory)
         });
         Ok(McpServer {
             state: Arc::new(ServerState {
@@ -225,9 +220,9 @@ impl McpServerBuilder {
                     prompts: Arc::new(self.prompts),
                 }),
                 registry,
+                sessions,
                 runtime,
                 registry_arbiter,
-                tool_arbiter,
                 _tool_runtime: tool_runtime,
             }),
         })
@@ -286,12 +281,9 @@ impl McpServer {
         let state = &self.state;
         let config = &state.config;
         state.change_catalogs(|c| {
-            let next = c.tools.with_tool(
-                tool,
-                &state.tool_arbiter.handle(),
-                state.runtime.clone(),
-                config.tool_call_timeout,
-            )?;
+            let next = c
+                .tools
+                .with_tool(tool, state.runtime.clone(), config.tool_call_timeout)?;
             c.tools = Arc::new(next);
             Ok(true)
         })?;

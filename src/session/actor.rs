@@ -495,7 +495,7 @@ impl Session {
             Err(e) => return self.reply_error(&id, e, ctx),
         };
         let tools = self.server.catalogs().tools;
-        let Some(actor) = tools.get(&call.name).map(|e| e.actor.clone()) else {
+        let Some(actor) = tools.get(&call.name).map(|e| e.actors.local()) else {
             let error = RpcError::invalid_params(format!("Unknown tool: {}", call.name));
             return self.reply_error(&id, error, ctx);
         };

@@ -1,8 +1,10 @@
-//! Tool actors: one per tool. A tool actor receives [`Invoke`] and starts the call on
-//! the tool runtime (a separate thread pool); the call's task sends its outcome straight
+//! Tool actors: one per tool on each actor thread that calls it (see
+//! [`super::ToolActors`]). A tool actor receives [`Invoke`] and starts the call on the
+//! tool runtime (a separate thread pool); the call's task sends its outcome straight
 //! back to the session as a [`ToolFinished`]. No tool work ever runs on a session's,
 //! the registry's or an HTTP worker's thread, and a call costs the fewest thread
-//! hand-offs the design allows (session → tool actor → runtime → session).
+//! hand-offs that allows: two (onto the runtime, back to the session), since the
+//! session and its tool actor share a thread.
 
 use actix::prelude::*;
 use futures_util::FutureExt;

@@ -1,19 +1,73 @@
-//! The tool catalog: every registered tool in a stable order, each with its actor.
+//! The tool catalog: every registered tool in a stable order, each with its actors.
 //! Built once at start-up and shared (read-only) by every session on every worker.
 
-use actix::{Actor, Addr, ArbiterHandle};
+use actix::{Actor, Addr};
+use dashmap::DashMap;
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
+use std::thread::ThreadId;
 use std::time::Duration;
 
 use super::{Tool, ToolActor};
 pub use crate::pagination::InvalidCursor;
 
-/// A registered tool and the actor that runs its calls.
+/// A registered tool and the actors that run its calls.
 #[derive(Clone)]
 pub struct ToolEntry {
     pub tool: Tool,
-    pub actor: Addr<ToolActor>,
+    pub actors: ToolActors,
+}
+
+/// A tool's actors: one on each actor thread (arbiter) that has called it, started on
+/// first use. A session hands a call to the actor on its own thread, so dispatch is a
+/// same-thread message rather than a wake-up of another thread; the call itself still
+/// runs on the tool runtime, never on that thread.
+#[derive(Clone)]
+pub struct ToolActors {
+    inner: Arc<ToolActorsInner>,
+}
+
+struct ToolActorsInner {
+    tool: Tool,
+    /// Where the actors start their calls.
+    runtime: tokio::runtime::Handle,
+    call_timeout: Duration,
+    /// The actor on each arbiter thread (an arbiter is one thread).
+    by_thread: DashMap<ThreadId, Addr<ToolActor>>,
+}
+
+impl ToolActors {
+    fn new(tool: Tool, runtime: tokio::runtime::Handle, call_timeout: Duration) -> Self {
+        ToolActors {
+            inner: Arc::new(ToolActorsInner {
+                tool,
+                runtime,
+                call_timeout,
+                by_thread: DashMap::new(),
+            }),
+        }
+    }
+
+    /// The tool's actor on the calling thread, started if there is none yet (or the
+    /// one there stopped with its arbiter). Call from an actor's context.
+    pub fn local(&self) -> Addr<ToolActor> {
+        let inner = &self.inner;
+        let mut actor = inner
+            .by_thread
+            .entry(std::thread::current().id())
+            .or_insert_with(|| inner.start());
+        if !actor.connected() {
+            *actor = inner.start();
+        }
+        actor.clone()
+    }
+}
+
+impl ToolActorsInner {
+    fn start(&self) -> Addr<ToolActor> {
+        ToolActor::new(self.tool.clone(), self.runtime.clone(), self.call_timeout).start()
+    }
 }
 
 /// All tools, in registration order (the order `tools/list` pages through).
@@ -54,10 +108,9 @@ fn is_valid_tool_name(name: &str) -> bool {
 }
 
 impl ToolCatalog {
-    /// Checks the names and starts one actor per tool on `arbiter`.
-    pub fn start(
+    /// Checks the names; each tool's actors start where it is first called.
+    pub fn new(
         tools: Vec<Tool>,
-        arbiter: &ArbiterHandle,
         runtime: tokio::runtime::Handle,
         call_timeout: Duration,
     ) -> Result<ToolCatalog, CatalogError> {
@@ -72,23 +125,18 @@ impl ToolCatalog {
         }
         let entries = tools
             .into_iter()
-            .map(|tool| {
-                let actor_tool = tool.clone();
-                let runtime = runtime.clone();
-                let actor = ToolActor::start_in_arbiter(arbiter, move |_| {
-                    ToolActor::new(actor_tool, runtime, call_timeout)
-                });
-                ToolEntry { tool, actor }
+            .map(|tool| ToolEntry {
+                actors: ToolActors::new(tool.clone(), runtime.clone(), call_timeout),
+                tool,
             })
             .collect();
         Ok(ToolCatalog { entries, index })
     }
 
-    /// A new catalog with `tool` added (its actor started on `arbiter`).
+    /// A new catalog with `tool` added.
     pub fn with_tool(
         &self,
         tool: Tool,
-        arbiter: &ArbiterHandle,
         runtime: tokio::runtime::Handle,
         call_timeout: Duration,
     ) -> Result<ToolCatalog, CatalogError> {
@@ -99,18 +147,17 @@ impl ToolCatalog {
             return Err(CatalogError::DuplicateName(tool.name().to_owned()));
         }
         let mut next = self.clone();
-        let actor_tool = tool.clone();
-        let actor = ToolActor::start_in_arbiter(arbiter, move |_| {
-            ToolActor::new(actor_tool, runtime, call_timeout)
-        });
         next.index
             .insert(tool.name().to_owned(), next.entries.len());
-        next.entries.push(ToolEntry { tool, actor });
+        next.entries.push(ToolEntry {
+            actors: ToolActors::new(tool.clone(), runtime, call_timeout),
+            tool,
+        });
         Ok(next)
     }
 
     /// A new catalog without the tool `name`, if it was there. Calls already running
-    /// finish; its actor stops once nothing refers to it.
+    /// finish; its actors stop once nothing refers to them.
     pub fn without_tool(&self, name: &str) -> Option<ToolCatalog> {
         self.index.get(name)?;
         let entries: Vec<ToolEntry> = self

@@ -17,7 +17,7 @@ mod runtime;
 
 pub use crate::context::ToolContext;
 pub use actor::{Invoke, ToolActor, ToolFinished, ToolOutcome, CANCEL_GRACE};
-pub use catalog::{CatalogError, InvalidCursor, ToolCatalog, ToolEntry};
+pub use catalog::{CatalogError, InvalidCursor, ToolActors, ToolCatalog, ToolEntry};
 pub(crate) use definition::icons_for;
 pub use definition::{Tool, ToolAnnotations, WireTool};
 pub use output::{CallToolResult, IntoToolOutput, Structured, WireCallToolResult};

@@ -14,36 +14,19 @@ use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use bytes::Bytes;
 
 use crate::access::Principal;
-use crate::registry::{Register, RegistryFull, Route, RouteError};
+use crate::registry::{Register, RegistryFull, RouteError};
 use crate::server::ServerState;
 use crate::session::{Envelope, Session, SessionId};
 
-/// Hands `envelope` to session `id` through the registry; resolves once the session
-/// has taken it. `Ok(Err(..))` is the session's (or registry's) refusal; `Err(())`
-/// means the registry is gone (shutting down).
+/// Hands `envelope` to session `id` (resolved through the registry's directory);
+/// resolves once the session has taken it, or with why it could not.
 pub(crate) async fn route(
     state: &ServerState,
     id: SessionId,
     principal: Option<Principal>,
     envelope: Envelope,
-) -> Result<Result<(), RouteError>, ()> {
-    let (ack, acked) = tokio::sync::oneshot::channel();
-    let route = Route {
-        id,
-        principal,
-        envelope,
-        ack,
-    };
-    // No reply from the registry itself: the session acknowledges directly.
-    match state.registry.try_send(route) {
-        Ok(()) => {}
-        Err(actix::prelude::SendError::Full(route)) => {
-            state.registry.send(route).await.map_err(|_| ())?;
-        }
-        Err(actix::prelude::SendError::Closed(_)) => return Err(()),
-    }
-    // A dropped acknowledgement means the session stopped before taking it.
-    Ok(acked.await.unwrap_or(Err(RouteError::UnknownSession)))
+) -> Result<(), RouteError> {
+    state.sessions.deliver(&id, &principal, envelope).await
 }
 
 /// Registers a new session; `Err` is the answer when the server is full (503 with

@@ -186,12 +186,8 @@ pub async fn post_message(
     };
     let envelope = Envelope::Legacy(message);
     match super::route(&state, id, principal, envelope).await {
-        Ok(Ok(())) => HttpResponse::Accepted().body("Accepted"),
+        Ok(()) => HttpResponse::Accepted().body("Accepted"),
         // A Streamable session's id is no legacy session.
-        Ok(Err(RouteError::UnknownSession | RouteError::Refused(_))) => {
-            http_error::session_not_found()
-        }
-        // The registry is gone only while the server shuts down.
-        Err(_) => HttpResponse::ServiceUnavailable().finish(),
+        Err(RouteError::UnknownSession | RouteError::Refused(_)) => http_error::session_not_found(),
     }
 }

@@ -152,11 +152,9 @@ async fn route(
     principal: Option<Principal>,
     envelope: Envelope,
 ) -> Result<(), HttpResponse> {
-    match super::route(state, id, principal, envelope).await {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(error)) => Err(route_failed(error)),
-        Err(()) => Err(HttpResponse::ServiceUnavailable().finish()),
-    }
+    super::route(state, id, principal, envelope)
+        .await
+        .map_err(route_failed)
 }
 
 /// Turns a POST's answer stream into the response: JSON when the session's first item

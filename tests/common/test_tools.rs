@@ -207,6 +207,11 @@ pub fn all() -> Vec<Tool> {
             },
         ),
         Tool::new(
+            "where_am_i",
+            "Names the thread the call runs on and its scheduling policy (Linux).",
+            |_: NoArgs, _ctx: ToolContext| async move { thread_and_policy() },
+        ),
+        Tool::new(
             "big_text",
             "Returns `bytes` bytes of text.",
             |a: SizeArgs, _ctx: ToolContext| async move { "x".repeat(a.bytes) },
@@ -239,4 +244,22 @@ pub fn all() -> Vec<Tool> {
             },
         ),
     ]
+}
+
+/// `"<thread name> policy <n>"` for the calling thread; n is field 41 of
+/// /proc/thread-self/stat (0 = SCHED_OTHER, 3 = SCHED_BATCH), `?` off Linux.
+fn thread_and_policy() -> String {
+    let name = std::thread::current()
+        .name()
+        .unwrap_or("unnamed")
+        .to_owned();
+    let policy = std::fs::read_to_string("/proc/thread-self/stat")
+        .ok()
+        .and_then(|stat| {
+            // Fields after the parenthesised command name start at field 3.
+            let rest = stat.rsplit_once(')')?.1.to_owned();
+            rest.split_whitespace().nth(41 - 3).map(str::to_owned)
+        })
+        .unwrap_or_else(|| "?".into());
+    format!("{name} policy {policy}")
 }

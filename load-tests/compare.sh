@@ -13,8 +13,8 @@
 # Env: TRANSPORT (sse | streamable; default sse), SESSIONS (50), CALLS (200),
 # RUNS (5), SERVER_CORE (0), LOADGEN_CORE (1).
 # Prints one line per measurement, then a table of medians with ratios against the
-# relay. Server CPU µs/call (the server's CPU time over the call phase / calls) is
-# the figure other processes on the machine disturb least.
+# relay. Context switches per call (all the server's threads) is the figure other
+# processes on the machine disturb least; calls/s and CPU time swing with them.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -115,15 +115,16 @@ def med(name, key):
 cps = lambda r: r["calls_per_sec"]
 p99 = lambda r: r["latency_ms"]["p99"]
 cpu = lambda r: r["server_cpu_pct"] / 100 * r["call_secs"] / r["calls_ok"] * 1e6
+switches = lambda r: r.get("server_switches_per_call") or 0
 ref = {"cps": med("relay", cps), "p99": med("relay", p99), "cpu": med("relay", cpu)}
 first = rows[0]
 print(f"\n{first['transport']}, {first['sessions']} sessions x {first['calls_per_session']} calls, "
       f"medians of {max(r['run'] for r in rows)} runs\n")
-print("| build | calls/s | × relay | p99 ms | × relay | server CPU µs/call | × relay |")
-print("|---|---:|---:|---:|---:|---:|---:|")
+print("| build | calls/s | × relay | p99 ms | × relay | server CPU µs/call | × relay | context switches/call |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
 for name in names:
     c, p, u = med(name, cps), med(name, p99), med(name, cpu)
     print(f"| {name} | {c:,.0f} | {c / ref['cps']:.2f} | {p:.2f} | {p / ref['p99']:.2f} | "
-          f"{u:.1f} | {u / ref['cpu']:.2f} |")
+          f"{u:.1f} | {u / ref['cpu']:.2f} | {med(name, switches):.3f} |")
 PY
 log "raw results: $JSONL"

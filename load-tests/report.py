@@ -19,7 +19,8 @@ def line_summary(d):
                 f"keep-alives >= {d.get('keepalives_min')}, errors {d.get('errors')}")
     lat = d.get("latency_ms") or {}
     return (f"{d.get('calls_per_sec')} calls/s, p99 {lat.get('p99')} ms, "
-            f"server CPU {d.get('server_cpu_pct')}%, other processes {d.get('other_cpu_pct')}%, "
+            f"server CPU {d.get('server_cpu_pct')}%, {d.get('server_switches_per_call')} context switches/call, "
+            f"other processes {d.get('other_cpu_pct')}%, "
             f"errors {d.get('errors')}")
 
 
@@ -154,6 +155,10 @@ def main():
         a, b = med(s, MCP, "cpu_us_per_call"), med(s, RELAY, "cpu_us_per_call")
         w(f"| (context) server CPU per call, {s[6:]} | {fmt(a)} µs | {fmt(b)} µs | "
           f"{fmt(ratio(a, b), 2)}× | {paired(s, ['cpu_us_per_call'])} | | |")
+    for s in calls_scenarios:
+        a, b = med(s, MCP, "server_switches_per_call"), med(s, RELAY, "server_switches_per_call")
+        w(f"| (context) server context switches per call, {s[6:]} | {fmt(a, 3)} | {fmt(b, 3)} | "
+          f"| | | |")
     for s in idle_scenarios:
         if s.endswith("-sse"):
             n = int(s.split("-")[1])
@@ -183,10 +188,12 @@ def main():
     w("Sequential `tools/call` (`echo`) per session, all sessions at once. Legacy SSE: POST → 202, answer matched "
       "by id and content on the session's stream. Streamable: answer in the POST's `application/json` body "
       "(the relay: its JSON endpoint). Latency is per call, as the client sees it. Server CPU µs/call = the "
-      "server's CPU time during the call phase / calls: what one call costs the server, whatever else ran.")
+      "server's CPU time during the call phase / calls: what one call costs the server, whatever else ran. "
+      "Context switches/call (all the server's threads, voluntary + involuntary) count thread hand-offs; "
+      "other tenants of the machine barely move them.")
     w("")
-    w("| Scenario | Server | calls/s | p50 ms | p90 ms | p99 ms | max ms | setup sessions/s | server CPU % | server CPU µs/call | loadgen CPU % | other CPU % | errors (all runs) |")
-    w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    w("| Scenario | Server | calls/s | p50 ms | p90 ms | p99 ms | max ms | setup sessions/s | server CPU % | server CPU µs/call | context switches/call | loadgen CPU % | other CPU % | errors (all runs) |")
+    w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for s in calls_scenarios:
         for server in (MCP, RELAY):
             if not runs(s, server):
@@ -195,7 +202,7 @@ def main():
               f"{fmt(med(s, server, 'latency_ms', 'p50'), 2)} | {fmt(med(s, server, 'latency_ms', 'p90'), 2)} | "
               f"{fmt(med(s, server, 'latency_ms', 'p99'), 2)} | {fmt(med(s, server, 'latency_ms', 'max'), 2)} | "
               f"{fmt(med(s, server, 'setup_rate'))} | {fmt(med(s, server, 'server_cpu_pct'), 0)} | "
-              f"{fmt(med(s, server, 'cpu_us_per_call'))} | "
+              f"{fmt(med(s, server, 'cpu_us_per_call'))} | {fmt(med(s, server, 'server_switches_per_call'), 3)} | "
               f"{fmt(med(s, server, 'loadgen_cpu_pct'), 0)} | {fmt(med(s, server, 'other_cpu_pct'), 0)} | "
               f"{errors(s, server)} |")
     w("")

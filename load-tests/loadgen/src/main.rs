@@ -253,6 +253,28 @@ fn cpu_ticks(pid: &str) -> Option<u64> {
     Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
 }
 
+/// Context switches of all a process's threads so far (voluntary + involuntary),
+/// from `/proc/<pid>/task/*/status`. Unlike CPU time, other tenants of the machine
+/// barely move it: the steadiest measure of thread hand-offs in the server.
+fn context_switches(pid: &str) -> Option<u64> {
+    let mut total = 0;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).ok()? {
+        let Ok(status) = std::fs::read_to_string(task.ok()?.path().join("status")) else {
+            continue; // the thread ended meanwhile
+        };
+        total += status
+            .lines()
+            .filter_map(|line| {
+                let value = line
+                    .strip_prefix("voluntary_ctxt_switches:")
+                    .or_else(|| line.strip_prefix("nonvoluntary_ctxt_switches:"))?;
+                value.trim().parse::<u64>().ok()
+            })
+            .sum::<u64>();
+    }
+    Some(total)
+}
+
 /// A `/proc/<pid>/status` field in kB (e.g. VmRSS).
 fn status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -282,6 +304,8 @@ struct CpuMeter {
     server: Option<String>,
     start: Instant,
     server_ticks: Option<u64>,
+    /// The server's context switches at the start (threads that end meanwhile are lost).
+    server_switches: Option<u64>,
     own_ticks: Option<u64>,
     machine: Option<(u64, u64)>,
 }
@@ -291,6 +315,7 @@ impl CpuMeter {
         let server = server_pid.map(|p| p.to_string());
         CpuMeter {
             server_ticks: server.as_deref().and_then(cpu_ticks),
+            server_switches: server.as_deref().and_then(context_switches),
             own_ticks: cpu_ticks("self"),
             machine: machine_ticks(),
             server,
@@ -313,10 +338,14 @@ impl CpuMeter {
         let busy = pct(self.machine.map(|m| m.0), machine_ticks().map(|m| m.0));
         let other =
             busy.map(|b| round1((b - server.unwrap_or(0.0) - loadgen.unwrap_or(0.0)).max(0.0)));
+        let switches = self.server.as_deref().and_then(context_switches);
         CpuUse {
             server,
             loadgen,
             other,
+            server_switches: switches
+                .zip(self.server_switches)
+                .map(|(a, b)| a.saturating_sub(b)),
         }
     }
 }
@@ -325,6 +354,8 @@ struct CpuUse {
     server: Option<f64>,
     loadgen: Option<f64>,
     other: Option<f64>,
+    /// Context switches of the server's threads over the interval.
+    server_switches: Option<u64>,
 }
 
 /// Opens `n` sessions, `concurrency` at a time; the ones that failed are tallied.
@@ -452,6 +483,10 @@ async fn run_calls(args: &Args, ctx: Arc<Ctx>) -> (serde_json::Value, Tally) {
         "calls_per_sec": round1(ok_calls as f64 / call_secs.max(1e-9)),
         "latency_ms": latency_json(&mut tally.latencies_us),
         "server_cpu_pct": cpu.server,
+        "server_switches_per_call": cpu
+            .server_switches
+            .filter(|_| ok_calls > 0)
+            .map(|n| round3(n as f64 / ok_calls as f64)),
         "loadgen_cpu_pct": cpu.loadgen,
         "other_cpu_pct": cpu.other,
     });
@@ -676,11 +711,12 @@ fn print_human(s: &serde_json::Value) {
     );
     if s["kind"] == "calls" {
         println!(
-            "  calls: {} ok in {}s = {} calls/s; server CPU {}%, loadgen CPU {}%",
+            "  calls: {} ok in {}s = {} calls/s; server CPU {}%, {} context switches/call; loadgen CPU {}%",
             s["calls_ok"],
             s["call_secs"],
             s["calls_per_sec"],
             s["server_cpu_pct"],
+            s["server_switches_per_call"],
             s["loadgen_cpu_pct"]
         );
     } else {

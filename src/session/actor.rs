@@ -65,6 +65,9 @@ pub struct Session {
     next_ask: u64,
     /// Carries the session id into every log line this session writes.
     span: tracing::Span,
+    /// The pending init timeout, cancelled once the handshake completes so an idle
+    /// session holds no timer.
+    init_timeout: Option<SpawnHandle>,
 }
 
 impl Session {
@@ -83,6 +86,7 @@ impl Session {
             asked: HashMap::new(),
             next_ask: 0,
             span: tracing::info_span!("session", session_id = %id),
+            init_timeout: None,
         }
     }
 
@@ -129,7 +133,9 @@ impl Session {
             Message::Request { id, method, params } => {
                 self.handle_request(id, &method, params, ctx)
             }
-            Message::Notification { method, params } => self.handle_notification(&method, params),
+            Message::Notification { method, params } => {
+                self.handle_notification(&method, params, ctx)
+            }
             Message::Response { id, result } => self.client_answered(&id, Ok(result)),
             Message::Error {
                 id: Some(id),
@@ -573,10 +579,18 @@ impl Session {
         }
     }
 
-    fn handle_notification(&mut self, method: &str, params: Option<Map<String, Value>>) {
+    fn handle_notification(
+        &mut self,
+        method: &str,
+        params: Option<Map<String, Value>>,
+        ctx: &mut Context<Self>,
+    ) {
         match method {
             names::INITIALIZED => {
                 self.client_initialized = true;
+                if let Some(timeout) = self.init_timeout.take() {
+                    ctx.cancel_future(timeout);
+                }
                 tracing::debug!(parent: &self.span, "client reported initialized")
             }
             names::CANCELLED => {
@@ -620,12 +634,13 @@ impl Session {
 
     /// Closes a session whose client never finished the handshake.
     fn schedule_init_timeout(&mut self, ctx: &mut Context<Self>) {
-        ctx.run_later(self.server.config.init_timeout, |session, ctx| {
+        let timeout = ctx.run_later(self.server.config.init_timeout, |session, ctx| {
             if !session.client_initialized {
                 tracing::info!(parent: &session.span, "no notifications/initialized in time; closing");
                 ctx.stop();
             }
         });
+        self.init_timeout = Some(timeout);
     }
 
     /// Closes a Streamable session that sat idle too long (no stream ties its life).

@@ -9,38 +9,52 @@
 //! replay buffer for `Last-Event-ID`). [`EventSink::abort`] ends the body at once with
 //! an error, so the connection is dropped rather than left holding queued events.
 
+use futures_util::task::AtomicWaker;
 use futures_util::Stream;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use tokio::sync::mpsc;
-use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
-/// One item of a response body, before the transport encodes it.
+/// One item of a response body, before the transport encodes it. Every variant is
+/// at most two words: a queue reserves room for items in blocks of 32 (tokio's
+/// channel), so the item's size is paid per idle session (see load-tests/FINDINGS.md).
 #[derive(Debug, Clone, PartialEq)]
 pub enum StreamItem {
     /// The legacy transport's first event: where to POST.
-    Endpoint(String),
-    /// A JSON-RPC message as an SSE `message` event, with an id when resumable.
-    Event {
-        event_id: Option<Arc<str>>,
-        line: Arc<str>,
-    },
+    Endpoint(Box<str>),
+    /// A JSON-RPC message as an SSE `message` event without an id (the legacy stream).
+    Event(Box<str>),
+    /// A JSON-RPC message as an SSE `message` event with an id, on a resumable stream.
+    ResumableEvent(Box<ResumableEvent>),
     /// The whole answer to a Streamable HTTP POST, sent as `application/json`.
-    Json(String),
+    Json(Box<str>),
     /// Starts a resumable stream for 2025-11-25+ clients: `retry:` and a priming
     /// event (this id, empty data) that gives the client a cursor before any message.
     Prime { event_id: Arc<str> },
 }
 
+/// A message on a resumable stream and the id a client resumes after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResumableEvent {
+    pub event_id: Arc<str>,
+    pub line: Arc<str>,
+}
+
 impl StreamItem {
+    /// A `message` event with an id, on a resumable stream.
+    pub fn resumable(event_id: Arc<str>, line: Arc<str>) -> StreamItem {
+        StreamItem::ResumableEvent(Box::new(ResumableEvent { event_id, line }))
+    }
+
     /// Bytes this item holds while it waits.
     fn weight(&self) -> usize {
         match self {
             StreamItem::Endpoint(s) | StreamItem::Json(s) => s.len(),
-            StreamItem::Event { line, .. } => line.len(),
+            StreamItem::Event(line) => line.len(),
+            StreamItem::ResumableEvent(event) => event.line.len(),
             StreamItem::Prime { event_id } => event_id.len(),
         }
     }
@@ -59,12 +73,22 @@ pub enum SendError {
 #[derive(Debug, Clone)]
 pub struct EventSink {
     tx: mpsc::Sender<StreamItem>,
-    /// Fired to end the body at once, before what is still queued.
-    abort: CancellationToken,
-    /// Bytes queued and not yet taken by the body; shared with the [`EventStream`].
-    queued_bytes: Arc<AtomicUsize>,
-    /// What `queued_bytes` may reach.
+    /// Byte budget and abort flag, shared with the [`EventStream`].
+    shared: Arc<Shared>,
+    /// What `shared.queued_bytes` may reach.
     max_bytes: usize,
+}
+
+/// What both ends of one queue share; one allocation per stream, since every legacy
+/// session and every Streamable POST has one.
+#[derive(Debug, Default)]
+struct Shared {
+    /// Bytes queued and not yet taken by the body.
+    queued_bytes: AtomicUsize,
+    /// Set to end the body at once, before what is still queued.
+    aborted: AtomicBool,
+    /// The body's task, woken when `aborted` is set.
+    abort_waker: AtomicWaker,
 }
 
 impl EventSink {
@@ -72,17 +96,14 @@ impl EventSink {
     /// that drains it.
     pub fn channel(max_items: usize, max_bytes: usize) -> (EventSink, EventStream) {
         let (tx, rx) = mpsc::channel(max_items.max(1));
-        let abort = CancellationToken::new();
-        let queued_bytes = Arc::new(AtomicUsize::new(0));
+        let shared = Arc::new(Shared::default());
         let stream = EventStream {
             rx,
-            aborted: Box::pin(abort.clone().cancelled_owned()),
-            queued_bytes: Arc::clone(&queued_bytes),
+            shared: Arc::clone(&shared),
         };
         let sink = EventSink {
             tx,
-            abort,
-            queued_bytes,
+            shared,
             max_bytes,
         };
         (sink, stream)
@@ -90,7 +111,8 @@ impl EventSink {
 
     pub fn send(&self, item: StreamItem) -> Result<(), SendError> {
         let weight = item.weight();
-        let queued = self.queued_bytes.load(Ordering::Acquire);
+        let queued_bytes = &self.shared.queued_bytes;
+        let queued = queued_bytes.load(Ordering::Acquire);
         if queued > 0 && queued + weight > self.max_bytes {
             return Err(if self.tx.is_closed() {
                 SendError::Closed
@@ -99,9 +121,9 @@ impl EventSink {
             });
         }
         // Booked before it is visible to the body, so the stream never books out more.
-        self.queued_bytes.fetch_add(weight, Ordering::AcqRel);
+        queued_bytes.fetch_add(weight, Ordering::AcqRel);
         self.tx.try_send(item).map_err(|e| {
-            self.queued_bytes.fetch_sub(weight, Ordering::AcqRel);
+            queued_bytes.fetch_sub(weight, Ordering::AcqRel);
             match e {
                 mpsc::error::TrySendError::Full(_) => SendError::Overflow,
                 mpsc::error::TrySendError::Closed(_) => SendError::Closed,
@@ -111,7 +133,8 @@ impl EventSink {
 
     /// Ends the body without delivering what is still queued.
     pub fn abort(&self) {
-        self.abort.cancel();
+        self.shared.aborted.store(true, Ordering::Release);
+        self.shared.abort_waker.wake();
     }
 
     pub fn is_closed(&self) -> bool {
@@ -128,8 +151,7 @@ impl EventSink {
 /// The receiving side: what a transport turns into a response body.
 pub struct EventStream {
     rx: mpsc::Receiver<StreamItem>,
-    aborted: Pin<Box<WaitForCancellationFutureOwned>>,
-    queued_bytes: Arc<AtomicUsize>,
+    shared: Arc<Shared>,
 }
 
 impl EventStream {
@@ -148,7 +170,9 @@ impl EventStream {
     /// Books an item out of the queue's byte budget.
     fn taken(&self, item: Option<StreamItem>) -> Option<StreamItem> {
         if let Some(item) = &item {
-            self.queued_bytes.fetch_sub(item.weight(), Ordering::AcqRel);
+            self.shared
+                .queued_bytes
+                .fetch_sub(item.weight(), Ordering::AcqRel);
         }
         item
     }
@@ -158,7 +182,9 @@ impl Stream for EventStream {
     type Item = Result<StreamItem, std::io::Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        if self.aborted.as_mut().poll(cx).is_ready() {
+        // Registered before the check, so an abort between the two still wakes us.
+        self.shared.abort_waker.register(cx.waker());
+        if self.shared.aborted.load(Ordering::Acquire) {
             // An error (not a clean end) makes actix drop the connection.
             return Poll::Ready(Some(Err(std::io::Error::other(
                 "stream closed by the server: the client stopped reading it",
@@ -166,5 +192,17 @@ impl Stream for EventStream {
         }
         let polled = self.rx.poll_recv(cx);
         polled.map(|item| self.taken(item).map(Ok))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Queues reserve room for items 32 at a time, per stream: keep items two words
+    /// (plus the tag), or every idle session pays for it.
+    #[test]
+    fn stream_items_stay_small() {
+        assert!(std::mem::size_of::<StreamItem>() <= 24);
     }
 }

@@ -27,8 +27,9 @@ pub enum StreamRefusal {
 pub enum Wire {
     /// Legacy HTTP+SSE: one stream carries every message.
     Legacy(EventSink),
-    /// Streamable HTTP.
-    Streamable(Streams),
+    /// Streamable HTTP. Boxed: most of a legacy session's `Wire` would otherwise be
+    /// room for these tables.
+    Streamable(Box<Streams>),
 }
 
 /// A legacy stream that can take no more: the session must close.
@@ -42,14 +43,14 @@ impl Wire {
         if let Some(standalone) = open.get_mut(&STANDALONE) {
             standalone.resumable = true;
         }
-        Wire::Streamable(Streams {
+        Wire::Streamable(Box::new(Streams {
             mode: config.response_mode,
             priming: false,
             next_stream: STANDALONE + 1,
             open,
             by_request: HashMap::new(),
             replay: ReplayBuffer::new(config.replay_buffer_events, config.replay_buffer_bytes),
-        })
+        }))
     }
 
     /// The final answer to `request`.
@@ -94,11 +95,8 @@ impl Wire {
 }
 
 fn legacy_send(sink: &EventSink, line: String) -> Result<(), StreamLost> {
-    sink.send(StreamItem::Event {
-        event_id: None,
-        line: line.into(),
-    })
-    .map_err(StreamLost)
+    sink.send(StreamItem::Event(line.into()))
+        .map_err(StreamLost)
 }
 
 struct OpenStream {
@@ -202,10 +200,7 @@ impl Streams {
         state.next_seq += 1;
         let line: Arc<str> = line.into();
         self.replay.push(stream, seq, Arc::clone(&line));
-        let item = StreamItem::Event {
-            event_id: Some(event_id(stream, seq)),
-            line,
-        };
+        let item = StreamItem::resumable(event_id(stream, seq), line);
         send_or_detach(&mut state.sink, item);
     }
 
@@ -224,10 +219,10 @@ impl Streams {
             collected.push(line);
             if done {
                 let body = format!("[{}]", collected.join(","));
-                send_or_detach(&mut state.sink, StreamItem::Json(body));
+                send_or_detach(&mut state.sink, StreamItem::Json(body.into()));
             }
         } else {
-            send_or_detach(&mut state.sink, StreamItem::Json(line));
+            send_or_detach(&mut state.sink, StreamItem::Json(line.into()));
         }
         if done {
             // Dropping the sink ends the response once its queue is drained.
@@ -289,10 +284,7 @@ impl Streams {
             .filter(|&(stream, _)| stream < self.next_stream)
             .ok_or(StreamRefusal::UnknownEventId)?;
         for (replayed_seq, line) in self.replay.after(stream, seq) {
-            let item = StreamItem::Event {
-                event_id: Some(event_id(stream, replayed_seq)),
-                line,
-            };
+            let item = StreamItem::resumable(event_id(stream, replayed_seq), line);
             if sink.send(item).is_err() {
                 break;
             }

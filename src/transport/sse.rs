@@ -83,7 +83,7 @@ pub(crate) async fn open_legacy_stream(
     );
     // The queue is empty and has room, so the endpoint event is always first.
     let endpoint = endpoint_url(&req, opened_at, &state, id);
-    if sink.send(StreamItem::Endpoint(endpoint)).is_err() {
+    if sink.send(StreamItem::Endpoint(endpoint.into())).is_err() {
         return HttpResponse::InternalServerError().finish();
     }
     let session = Session::new(id, Arc::clone(&state), Wire::Legacy(sink)).start();
@@ -121,16 +121,14 @@ where
 /// One stream item as an SSE event.
 pub(crate) fn encode(item: StreamItem) -> sse::Event {
     match item {
-        StreamItem::Endpoint(url) => sse::Data::new(url).event("endpoint").into(),
-        StreamItem::Event { event_id, line } => {
-            let data = sse::Data::new(String::from(&*line)).event("message");
-            match event_id {
-                Some(id) => data.id(String::from(&*id)).into(),
-                None => data.into(),
-            }
-        }
+        StreamItem::Endpoint(url) => sse::Data::new(String::from(url)).event("endpoint").into(),
+        StreamItem::Event(line) => sse::Data::new(String::from(line)).event("message").into(),
+        StreamItem::ResumableEvent(event) => sse::Data::new(String::from(&*event.line))
+            .event("message")
+            .id(String::from(&*event.event_id))
+            .into(),
         // Only reached when a JSON answer meets an SSE stream: send it as an event.
-        StreamItem::Json(line) => sse::Data::new(line).event("message").into(),
+        StreamItem::Json(line) => sse::Data::new(String::from(line)).event("message").into(),
         StreamItem::Prime { event_id } => sse::Data::new("").id(String::from(&*event_id)).into(),
     }
 }

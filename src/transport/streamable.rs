@@ -167,7 +167,7 @@ async fn answer_from(
     match answers.first().await {
         Some(StreamItem::Json(body)) => HttpResponse::Ok()
             .content_type("application/json")
-            .body(body),
+            .body(String::from(body)),
         Some(first) => stream_response(req, state, first, answers),
         // Cancelled before it was answered: nothing will follow.
         None => HttpResponse::Accepted().finish(),
@@ -326,7 +326,7 @@ async fn open_session(
                 serde_json::from_str::<Value>(&body).is_ok_and(|v| v.get("result").is_some());
             let response = HttpResponse::Ok()
                 .content_type("application/json")
-                .body(body);
+                .body(String::from(body));
             if !initialized {
                 return response;
             }

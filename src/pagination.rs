@@ -5,6 +5,13 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InvalidCursor;
 
+/// Every list method answers a bad cursor the same way: -32602.
+impl From<InvalidCursor> for crate::protocol::RpcError {
+    fn from(_: InvalidCursor) -> Self {
+        crate::protocol::RpcError::invalid_params("Invalid cursor")
+    }
+}
+
 /// One page of `items` starting at `cursor`, and the cursor of the next page, if any.
 pub fn page<'a, T>(
     items: &'a [T],

@@ -29,8 +29,7 @@ pub fn list<'a>(
     page_size: usize,
 ) -> Result<ListPromptsResult<'a>, RpcError> {
     let params: ListParams = parse_params(params)?;
-    let (items, next_cursor) = page(prompts, params.cursor.as_deref(), page_size)
-        .map_err(|_| RpcError::invalid_params("Invalid cursor"))?;
+    let (items, next_cursor) = page(prompts, params.cursor.as_deref(), page_size)?;
     Ok(ListPromptsResult {
         prompts: items.iter().map(|p| p.to_wire(version)).collect(),
         next_cursor,

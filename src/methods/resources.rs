@@ -33,10 +33,6 @@ pub struct ListTemplatesResult<'a> {
     next_cursor: Option<String>,
 }
 
-fn invalid_cursor() -> RpcError {
-    RpcError::invalid_params("Invalid cursor")
-}
-
 pub fn list<'a>(
     catalog: &'a ResourceCatalog,
     params: Option<Map<String, Value>>,
@@ -44,8 +40,7 @@ pub fn list<'a>(
     page_size: usize,
 ) -> Result<ListResourcesResult<'a>, RpcError> {
     let params: ListParams = parse_params(params)?;
-    let (items, next_cursor) = page(&catalog.resources, params.cursor.as_deref(), page_size)
-        .map_err(|_| invalid_cursor())?;
+    let (items, next_cursor) = page(&catalog.resources, params.cursor.as_deref(), page_size)?;
     Ok(ListResourcesResult {
         resources: items.iter().map(|r| r.to_wire(version)).collect(),
         next_cursor,
@@ -59,8 +54,7 @@ pub fn templates_list<'a>(
     page_size: usize,
 ) -> Result<ListTemplatesResult<'a>, RpcError> {
     let params: ListParams = parse_params(params)?;
-    let (items, next_cursor) = page(&catalog.templates, params.cursor.as_deref(), page_size)
-        .map_err(|_| invalid_cursor())?;
+    let (items, next_cursor) = page(&catalog.templates, params.cursor.as_deref(), page_size)?;
     Ok(ListTemplatesResult {
         resource_templates: items.iter().map(|t| t.to_wire(version)).collect(),
         next_cursor,

@@ -28,9 +28,7 @@ pub fn list<'a>(
     page_size: usize,
 ) -> Result<ListToolsResult<'a>, RpcError> {
     let params: ListParams = parse_params(params)?;
-    let (page, next_cursor) = catalog
-        .page(params.cursor.as_deref(), page_size)
-        .map_err(|_| RpcError::invalid_params("Invalid cursor"))?;
+    let (page, next_cursor) = catalog.page(params.cursor.as_deref(), page_size)?;
     Ok(ListToolsResult {
         tools: page.iter().map(|e| e.tool.to_wire(version)).collect(),
         next_cursor,

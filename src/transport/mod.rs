@@ -16,7 +16,7 @@ use bytes::Bytes;
 use crate::access::Principal;
 use crate::registry::{Register, RegistryFull, RouteError};
 use crate::server::ServerState;
-use crate::session::{Envelope, Session, SessionId};
+use crate::session::{Envelope, EventSink, EventStream, Session, SessionId};
 
 /// Hands `envelope` to session `id` (resolved through the registry's directory);
 /// resolves once the session has taken it, or with why it could not.
@@ -27,6 +27,15 @@ pub(crate) async fn route(
     envelope: Envelope,
 ) -> Result<(), RouteError> {
     state.sessions.deliver(&id, &principal, envelope).await
+}
+
+/// A new outbound queue (a stream's body and the session's end of it), bounded by the
+/// configured per-stream limits.
+pub(crate) fn outbound_queue(state: &ServerState) -> (EventSink, EventStream) {
+    EventSink::channel(
+        state.config.outbound_queue,
+        state.config.outbound_queue_bytes,
+    )
 }
 
 /// Registers a new session; `Err` is the answer when the server is full (503 with

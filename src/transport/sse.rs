@@ -19,7 +19,7 @@ use crate::access::Principal;
 use crate::protocol::parse_message;
 use crate::registry::RouteError;
 use crate::server::ServerState;
-use crate::session::{Envelope, EventSink, Session, SessionId, StreamItem, Wire};
+use crate::session::{Envelope, Session, SessionId, StreamItem, Wire};
 use actix::Actor;
 
 /// Adds the SSE and message routes (relative to the current scope).
@@ -77,10 +77,7 @@ pub(crate) async fn open_legacy_stream(
     principal: Option<Principal>,
 ) -> HttpResponse {
     let id = SessionId::new_random();
-    let (sink, stream) = EventSink::channel(
-        state.config.outbound_queue,
-        state.config.outbound_queue_bytes,
-    );
+    let (sink, stream) = super::outbound_queue(&state);
     // The queue is empty and has room, so the endpoint event is always first.
     let endpoint = endpoint_url(&req, opened_at, &state, id);
     if sink.send(StreamItem::Endpoint(endpoint.into())).is_err() {

@@ -23,9 +23,7 @@ use crate::methods::{lifecycle::discover_unsupported, names};
 use crate::protocol::{ErrorCode, Message, ParseFailure, ProtocolVersion, RpcError};
 use crate::registry::RouteError;
 use crate::server::ServerState;
-use crate::session::{
-    Envelope, EventSink, EventStream, Refusal, Session, SessionId, StreamItem, Wire,
-};
+use crate::session::{Envelope, EventStream, Refusal, Session, SessionId, StreamItem, Wire};
 
 pub const SESSION_HEADER: &str = "mcp-session-id";
 pub const VERSION_HEADER: &str = "mcp-protocol-version";
@@ -262,10 +260,7 @@ pub async fn post(
         }
         (_, None) => missing_session(),
         (_, Some(id)) if is_request => {
-            let (sink, answers) = EventSink::channel(
-                state.config.outbound_queue,
-                state.config.outbound_queue_bytes,
-            );
+            let (sink, answers) = super::outbound_queue(&state);
             let envelope = Envelope::Post {
                 message,
                 protocol_version: version,
@@ -307,10 +302,7 @@ async fn open_session(
         });
         return *response;
     }
-    let (sink, mut answers) = EventSink::channel(
-        state.config.outbound_queue,
-        state.config.outbound_queue_bytes,
-    );
+    let (sink, mut answers) = super::outbound_queue(state);
     let envelope = Envelope::Post {
         message: initialize,
         protocol_version: version,
@@ -364,10 +356,7 @@ async fn post_batch(
     let has_requests = messages
         .iter()
         .any(|m| matches!(m, Message::Request { .. }));
-    let (sink, answers) = EventSink::channel(
-        state.config.outbound_queue,
-        state.config.outbound_queue_bytes,
-    );
+    let (sink, answers) = super::outbound_queue(state);
     let envelope = Envelope::PostBatch {
         messages,
         protocol_version: version,
@@ -403,10 +392,7 @@ pub async fn get(req: HttpRequest, state: web::Data<ServerState>) -> HttpRespons
         .get(LAST_EVENT_ID)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let (sink, mut events) = EventSink::channel(
-        state.config.outbound_queue,
-        state.config.outbound_queue_bytes,
-    );
+    let (sink, mut events) = super::outbound_queue(&state);
     let envelope = Envelope::OpenStream {
         last_event_id,
         protocol_version: version,

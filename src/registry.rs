@@ -180,19 +180,6 @@ pub enum RouteError {
     Refused(Refusal),
 }
 
-/// How many sessions are live (for operators and tests).
-#[derive(Message)]
-#[rtype(result = "usize")]
-pub struct CountSessions;
-
-impl Handler<CountSessions> for Registry {
-    type Result = usize;
-
-    fn handle(&mut self, _: CountSessions, _ctx: &mut Self::Context) -> usize {
-        self.sessions.len()
-    }
-}
-
 /// Graceful shutdown: refuse new sessions, tell every session to drain (finish its
 /// calls until `deadline`, then end its streams), resolve when none is left.
 #[derive(Message)]

@@ -12,7 +12,7 @@ use std::sync::{Arc, RwLock};
 use crate::config::McpConfig;
 use crate::methods::lifecycle::{Offers, ServerInfo};
 use crate::prompt::Prompt;
-use crate::registry::{CountSessions, Registry, SessionDirectory, Shutdown};
+use crate::registry::{Registry, SessionDirectory, Shutdown};
 use crate::resource::{Resource, ResourceCatalog, ResourceTemplate};
 use crate::session::ListKind;
 use crate::tool::{CatalogError, Tool, ToolCatalog, ToolRuntime};
@@ -402,6 +402,6 @@ impl McpServer {
 
     /// How many sessions are open right now.
     pub async fn session_count(&self) -> usize {
-        self.state.registry.send(CountSessions).await.unwrap_or(0)
+        self.state.sessions.len()
     }
 }

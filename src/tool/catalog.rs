@@ -53,9 +53,17 @@ impl ToolActors {
     /// one there stopped with its arbiter). Call from an actor's context.
     pub fn local(&self) -> Addr<ToolActor> {
         let inner = &self.inner;
+        let thread = std::thread::current().id();
+        // Every call but a thread's first finds its actor: a shared read, no shard lock
+        // held for writing on the call path.
+        if let Some(actor) = inner.by_thread.get(&thread) {
+            if actor.connected() {
+                return actor.clone();
+            }
+        }
         let mut actor = inner
             .by_thread
-            .entry(std::thread::current().id())
+            .entry(thread)
             .or_insert_with(|| inner.start());
         if !actor.connected() {
             *actor = inner.start();

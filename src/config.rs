@@ -56,8 +56,10 @@ pub struct McpConfig {
     pub client_request_timeout: Duration,
     /// Tools per `tools/list` page.
     pub page_size: usize,
-    /// A tool call running longer than this ends with an error result.
-    pub tool_call_timeout: Duration,
+    /// A handler (tool call, resource read, prompt, completion) running longer than
+    /// this is stopped: a tool call ends with an `isError` result, the others with a
+    /// `-32603` error. Either way its in-flight slot is freed.
+    pub handler_timeout: Duration,
     /// Threads of the tool runtime that runs every tool call.
     pub tool_threads: usize,
 }
@@ -84,7 +86,7 @@ impl Default for McpConfig {
             max_in_flight_per_session: 256,
             client_request_timeout: Duration::from_secs(120),
             page_size: 100,
-            tool_call_timeout: Duration::from_secs(300),
+            handler_timeout: Duration::from_secs(300),
             tool_threads: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),

@@ -1,40 +1,96 @@
-//! The handler context: what a running tool, resource or prompt handler can know and
-//! do — which session and request it serves, whether the call has been cancelled
-//! (client cancel, session closed, or timeout), reporting progress, and sending log
-//! messages to the client. One small type shared by every kind of handler.
+//! The handler context: what a running tool, resource, prompt or completion handler
+//! can know and do — which request (and session, if any) it serves, whether the call
+//! has been cancelled (client cancel, session closed, or timeout), reporting progress,
+//! sending log messages and asking the client (sampling, elicitation, roots).
+//!
+//! Owns: the handler-facing API. Must not: know who carries a message to the client.
+//! That is a [`ClientLink`]: a session actor today (`session::SessionLink`), a single
+//! stateless request's response stream in the next protocol era. A handler written
+//! against this context runs unchanged under either.
 
-use actix::Addr;
+use futures_util::future::BoxFuture;
 use serde::Serialize;
+use serde_json::Value;
+use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 use crate::protocol::{ErrorCode, LogLevel, ProtocolVersion, RequestId, RpcError};
-use crate::session::{AskClient, ReportLog, ReportProgress, Session, SessionId};
-use serde_json::Value;
+use crate::session::SessionId;
+
+/// A message a handler sends its client about the request it serves.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Notice {
+    /// `notifications/progress` (the link adds the request's `progressToken`).
+    Progress {
+        progress: f64,
+        total: Option<f64>,
+        message: Option<String>,
+    },
+    /// `notifications/message`.
+    Log {
+        level: LogLevel,
+        logger: Option<String>,
+        data: Value,
+    },
+}
+
+/// A request a handler sends its client (sampling, elicitation, roots).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ClientAsk {
+    pub method: &'static str,
+    pub params: Value,
+    /// The client capability the method needs; undeclared → an error, nothing sent.
+    pub capability: &'static str,
+}
+
+/// Whatever carries a handler's messages to its client. Implementations decide what
+/// reaches the wire (the request must still be live; log levels; capabilities).
+pub(crate) trait ClientLink: Send + Sync + 'static {
+    /// Sends `notice` about `request`; waits while the carrier is busy (never drops).
+    fn notify(&self, request: RequestId, notice: Notice) -> BoxFuture<'static, ()>;
+    /// Sends `ask` on behalf of `request`; resolves to the client's answer.
+    fn ask(
+        &self,
+        request: RequestId,
+        ask: ClientAsk,
+    ) -> BoxFuture<'static, Result<Value, RpcError>>;
+}
 
 /// Handed to every handler call. Cheap to clone.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RequestContext {
-    /// The session the call belongs to (for logs and per-session state in the tool).
-    pub session_id: SessionId,
+    /// The session the call belongs to, for logs and per-session state in a tool;
+    /// `None` for a request that has no session.
+    session_id: Option<SessionId>,
     /// The JSON-RPC id of the request being handled.
-    pub request_id: RequestId,
-    /// The revision the session negotiated, for tools that shape output by revision.
-    pub protocol_version: ProtocolVersion,
-    /// Fired when the call should stop; long-running tools should watch it.
+    request_id: RequestId,
+    /// The revision the request is served under, for handlers that shape output by it.
+    protocol_version: ProtocolVersion,
+    /// Fired when the call should stop; long-running handlers should watch it.
     cancellation: CancellationToken,
-    /// The session, to send progress and log messages through.
-    session: Addr<Session>,
+    /// Carries progress, log messages and requests to the client.
+    link: Arc<dyn ClientLink>,
     /// The client sent a `progressToken` with this request.
     wants_progress: bool,
 }
 
+impl std::fmt::Debug for RequestContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestContext")
+            .field("session_id", &self.session_id)
+            .field("request_id", &self.request_id)
+            .field("protocol_version", &self.protocol_version)
+            .finish_non_exhaustive()
+    }
+}
+
 impl RequestContext {
-    pub fn new(
-        session_id: SessionId,
+    pub(crate) fn new(
+        session_id: Option<SessionId>,
         request_id: RequestId,
         protocol_version: ProtocolVersion,
         cancellation: CancellationToken,
-        session: Addr<Session>,
+        link: Arc<dyn ClientLink>,
         wants_progress: bool,
     ) -> Self {
         RequestContext {
@@ -42,9 +98,24 @@ impl RequestContext {
             request_id,
             protocol_version,
             cancellation,
-            session,
+            link,
             wants_progress,
         }
+    }
+
+    /// The session this call belongs to (`None` when the request has no session).
+    pub fn session_id(&self) -> Option<SessionId> {
+        self.session_id
+    }
+
+    /// The JSON-RPC id of the request being handled.
+    pub fn request_id(&self) -> &RequestId {
+        &self.request_id
+    }
+
+    /// The protocol revision this request is served under.
+    pub fn protocol_version(&self) -> ProtocolVersion {
+        self.protocol_version
     }
 
     /// Whether the client asked for progress (sent a `progressToken`).
@@ -59,14 +130,28 @@ impl RequestContext {
         let Ok(data) = serde_json::to_value(data) else {
             return;
         };
-        let report = ReportLog {
-            request_id: self.request_id.clone(),
+        let notice = Notice::Log {
             level,
             logger: logger.map(str::to_owned),
             data,
         };
-        // The session may have ended meanwhile; then there is no one to tell.
-        let _ = self.session.send(report).await;
+        self.link.notify(self.request_id.clone(), notice).await;
+    }
+
+    /// Sends `notifications/progress` for this call, if the client asked for it.
+    /// `progress` must increase from one report to the next (others are dropped);
+    /// `total` and `message` are optional. Waits when the carrier is busy rather than
+    /// dropping the report.
+    pub async fn report_progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
+        if !self.wants_progress {
+            return;
+        }
+        let notice = Notice::Progress {
+            progress,
+            total,
+            message: message.map(str::to_owned),
+        };
+        self.link.notify(self.request_id.clone(), notice).await;
     }
 
     /// Asks the client's model for a completion (`sampling/createMessage`); `params`
@@ -97,41 +182,12 @@ impl RequestContext {
         params: Value,
         capability: &'static str,
     ) -> Result<Value, RpcError> {
-        let ask = AskClient {
-            related: self.request_id.clone(),
+        let ask = ClientAsk {
             method,
             params,
             capability,
         };
-        match self.session.send(ask).await {
-            Ok(answer) => answer.await.unwrap_or_else(|_| {
-                Err(RpcError::new(
-                    ErrorCode::InternalError,
-                    "The session ended before the client answered",
-                ))
-            }),
-            Err(_) => Err(RpcError::new(
-                ErrorCode::InternalError,
-                "The session has ended",
-            )),
-        }
-    }
-
-    /// Sends `notifications/progress` for this call, if the client asked for it.
-    /// `progress` must increase from one report to the next (others are dropped);
-    /// `total` and `message` are optional. Waits when the session is busy rather than
-    /// dropping the report.
-    pub async fn report_progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
-        if self.wants_progress {
-            let report = ReportProgress {
-                request_id: self.request_id.clone(),
-                progress,
-                total,
-                message: message.map(str::to_owned),
-            };
-            // The session may have ended meanwhile; then there is no one to tell.
-            let _ = self.session.send(report).await;
-        }
+        self.link.ask(self.request_id.clone(), ask).await
     }
 
     pub fn is_cancelled(&self) -> bool {
@@ -142,10 +198,14 @@ impl RequestContext {
     pub async fn cancelled(&self) {
         self.cancellation.cancelled().await
     }
+}
 
-    pub(crate) fn cancellation(&self) -> &CancellationToken {
-        &self.cancellation
-    }
+/// The error a handler gets when whatever carried its request is gone.
+pub(crate) fn link_gone() -> RpcError {
+    RpcError::new(
+        ErrorCode::InternalError,
+        "The session ended before the client answered",
+    )
 }
 
 /// The context as tools name it.

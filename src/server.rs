@@ -10,6 +10,7 @@ use std::fmt;
 use std::sync::{Arc, RwLock};
 
 use crate::config::McpConfig;
+use crate::executor::Executor;
 use crate::methods::lifecycle::{Offers, ServerInfo};
 use crate::prompt::Prompt;
 use crate::registry::{Registry, SessionDirectory, Shutdown};
@@ -28,8 +29,8 @@ pub struct ServerState {
     pub registry: Addr<Registry>,
     /// The registry's table, read by transports to find a message's session.
     pub sessions: SessionDirectory,
-    /// Where resource, prompt and completion handlers run (tools go through their actors).
-    pub runtime: tokio::runtime::Handle,
+    /// Runs every handler (tools, resources, prompts, completions) on the tool runtime.
+    pub(crate) executor: Executor,
     /// Thread the registry actor runs on; stopped with the server.
     registry_arbiter: Arbiter,
     /// Threads tool calls run on; kept alive as long as any session may call a tool.
@@ -192,7 +193,7 @@ impl McpServerBuilder {
         Ok(())
     }
 
-    /// Starts the registry actor and the tool runtime (tool actors start on first use). Call once,
+    /// Starts the registry actor and the tool runtime. Call once,
     /// outside `HttpServer::new` (whose closure runs once per worker), and clone the
     /// result into the closure so every worker shares one registry.
     pub fn build(self) -> Result<McpServer, BuildError> {
@@ -201,8 +202,8 @@ impl McpServerBuilder {
         let tool_runtime =
             ToolRuntime::new(self.config.tool_threads).map_err(BuildError::Runtime)?;
         let runtime = tool_runtime.handle().ok_or(BuildError::NoSystem)?;
-        let tools = ToolCatalog::new(self.tools, runtime.clone(), self.config.tool_call_timeout)
-            .map_err(BuildError::Tools)?;
+        let tools = ToolCatalog::new(self.tools).map_err(BuildError::Tools)?;
+        let executor = Executor::new(runtime, self.config.handler_timeout);
         let registry_arbiter = Arbiter::new();
         let max_sessions = self.config.max_sessions;
         let sessions = SessionDirectory::default();
@@ -221,7 +222,7 @@ impl McpServerBuilder {
                 }),
                 registry,
                 sessions,
-                runtime,
+                executor,
                 registry_arbiter,
                 _tool_runtime: tool_runtime,
             }),
@@ -278,12 +279,8 @@ impl McpServer {
 
     /// Adds a tool while the server runs; sessions hear `notifications/tools/list_changed`.
     pub fn add_tool(&self, tool: Tool) -> Result<(), CatalogError> {
-        let state = &self.state;
-        let config = &state.config;
-        state.change_catalogs(|c| {
-            let next = c
-                .tools
-                .with_tool(tool, state.runtime.clone(), config.tool_call_timeout)?;
+        self.state.change_catalogs(|c| {
+            let next = c.tools.with_tool(tool)?;
             c.tools = Arc::new(next);
             Ok(true)
         })?;

@@ -318,7 +318,7 @@ async fn the_session_limit_answers_503_with_retry_after() {
 #[actix_web::test]
 async fn a_tool_call_over_the_timeout_ends_with_an_error_result() {
     let config = McpConfig {
-        tool_call_timeout: std::time::Duration::from_millis(200),
+        handler_timeout: std::time::Duration::from_millis(200),
         ..fast_config()
     };
     let server = start_server(config, "").await;

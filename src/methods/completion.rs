@@ -6,10 +6,10 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::parse_params;
-use crate::prompt::Prompt;
+use super::{parse_params, Run, Scope, Step};
+use crate::executor::{answer, Job};
 use crate::protocol::RpcError;
-use crate::resource::{Completer, ResourceCatalog};
+use crate::resource::Completer;
 
 /// The protocol's cap on values per answer.
 pub const MAX_VALUES: usize = 100;
@@ -35,8 +35,9 @@ struct CompletionContext {
     arguments: BTreeMap<String, String>,
 }
 
+/// A completion request: `completion/complete`.
 #[derive(Deserialize)]
-struct CompleteParams {
+pub struct Request {
     #[serde(rename = "ref")]
     reference: Reference,
     argument: Argument,
@@ -44,48 +45,56 @@ struct CompleteParams {
     context: Option<CompletionContext>,
 }
 
-/// What to run: the completer (if the argument has one), the value typed so far and
-/// the arguments already filled in.
-pub struct Request {
-    pub completer: Option<Arc<Completer>>,
-    pub value: String,
-    pub context: BTreeMap<String, String>,
-}
+impl Request {
+    pub fn parse(params: Option<Map<String, Value>>) -> Result<Request, RpcError> {
+        parse_params(params)
+    }
 
-/// Resolves the reference; an unknown prompt, template or argument is `-32602`.
-pub fn resolve(
-    params: Option<Map<String, Value>>,
-    prompts: &[Prompt],
-    resources: &ResourceCatalog,
-) -> Result<Request, RpcError> {
-    let params: CompleteParams = parse_params(params)?;
-    let name = params.argument.name;
-    let completer = match params.reference {
-        Reference::Prompt { name: prompt } => {
-            let prompt = prompts
-                .iter()
-                .find(|p| p.name() == prompt)
-                .ok_or_else(|| RpcError::invalid_params(format!("Unknown prompt: {prompt}")))?;
-            if !prompt.has_argument(&name) {
-                return Err(RpcError::invalid_params(format!(
-                    "Prompt `{}` has no argument `{name}`",
-                    prompt.name()
-                )));
+    /// Resolves the reference (an unknown prompt, template or argument is `-32602`),
+    /// then runs its completer, if the argument has one, as a handler.
+    pub fn apply(self, scope: Scope<'_>) -> Result<Step, RpcError> {
+        let completer = self.completer(&scope)?;
+        let value = self.argument.value;
+        let context = self.context.unwrap_or_default().arguments;
+        Ok(Step::Run(Run::new(move |_context| {
+            Job::other(
+                "Completion",
+                Box::pin(async move {
+                    let values = completer
+                        .map(|complete| complete(&value, &context))
+                        .unwrap_or_default();
+                    answer(&result(values))
+                }),
+            )
+        })))
+    }
+
+    fn completer(&self, scope: &Scope<'_>) -> Result<Option<Arc<Completer>>, RpcError> {
+        let name = &self.argument.name;
+        match &self.reference {
+            Reference::Prompt { name: prompt } => {
+                let prompt = scope
+                    .catalogs
+                    .prompts
+                    .iter()
+                    .find(|p| p.name() == prompt)
+                    .ok_or_else(|| RpcError::invalid_params(format!("Unknown prompt: {prompt}")))?;
+                if !prompt.has_argument(name) {
+                    return Err(RpcError::invalid_params(format!(
+                        "Prompt `{}` has no argument `{name}`",
+                        prompt.name()
+                    )));
+                }
+                Ok(prompt.completer(name))
             }
-            prompt.completer(&name)
+            Reference::Resource { uri } => {
+                let template = scope.catalogs.resources.template(uri).ok_or_else(|| {
+                    RpcError::invalid_params(format!("Unknown resource template: {uri}"))
+                })?;
+                Ok(template.completer(name))
+            }
         }
-        Reference::Resource { uri } => {
-            let template = resources.template(&uri).ok_or_else(|| {
-                RpcError::invalid_params(format!("Unknown resource template: {uri}"))
-            })?;
-            template.completer(&name)
-        }
-    };
-    Ok(Request {
-        completer,
-        value: params.argument.value,
-        context: params.context.unwrap_or_default().arguments,
-    })
+    }
 }
 
 #[derive(Serialize)]
@@ -97,12 +106,12 @@ struct Completion {
 }
 
 #[derive(Serialize)]
-pub struct CompleteResult {
+struct CompleteResult {
     completion: Completion,
 }
 
 /// At most 100 values, with the total and whether more exist.
-pub fn result(mut values: Vec<String>) -> CompleteResult {
+fn result(mut values: Vec<String>) -> CompleteResult {
     let total = values.len();
     values.truncate(MAX_VALUES);
     CompleteResult {

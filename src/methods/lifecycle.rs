@@ -1,9 +1,35 @@
-//! `initialize` and `ping`: version negotiation, capabilities, server identity.
+//! `initialize`, `ping` and `server/discover`: version negotiation, capabilities,
+//! server identity.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::{answer_now, Method, Scope, Step};
 use crate::protocol::{ProtocolVersion, RpcError};
+
+/// A lifecycle request.
+pub enum Request {
+    /// Negotiation reads the params itself: its errors carry `supported`.
+    Initialize(Option<Map<String, Value>>),
+    Ping,
+    ServerDiscover,
+}
+
+impl Request {
+    pub fn apply(self, scope: Scope<'_>) -> Result<Step, RpcError> {
+        match self {
+            Request::Ping => answer_now(&ping_result()),
+            Request::ServerDiscover => Err(discover_unsupported()),
+            Request::Initialize(params) => {
+                let negotiated = negotiate(params)?;
+                let result =
+                    initialize_result(scope.info, negotiated.version, scope.catalogs.offers());
+                let raw = crate::executor::answer(&result)?;
+                Ok(Step::Initialized(Box::new(negotiated), raw))
+            }
+        }
+    }
+}
 
 /// Who we are, as `initialize` reports it.
 #[derive(Debug, Clone)]
@@ -98,6 +124,16 @@ pub struct Offers {
     pub completions: bool,
 }
 
+impl Offers {
+    pub fn has(self, feature: super::Feature) -> bool {
+        match feature {
+            super::Feature::Resources => self.resources,
+            super::Feature::Prompts => self.prompts,
+            super::Feature::Completions => self.completions,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Implementation<'a> {
     name: &'a str,
@@ -157,7 +193,7 @@ pub fn initialize_result(
 /// The 2026-07-28 `server/discover`, which we do not speak yet: a prompt, specific
 /// error makes such clients fall back to `initialize`.
 pub fn discover_unsupported() -> RpcError {
-    RpcError::method_not_found(super::names::SERVER_DISCOVER).with_data(serde_json::json!({
+    RpcError::method_not_found(Method::ServerDiscover.name()).with_data(serde_json::json!({
         "reason": "this server speaks the initialize handshake; send `initialize`",
         "supported": ProtocolVersion::ALL.map(ProtocolVersion::as_str),
     }))

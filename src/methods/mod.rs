@@ -1,8 +1,19 @@
-//! MCP methods, one module per family. Each turns request params into a result (or a
-//! JSON-RPC error) for a given protocol revision.
+//! The method router: every MCP method we serve, what it needs before it may run, and
+//! the family module that parses and executes it.
+//!
+//! A request is routed in three steps, each exhaustive over [`Method`]:
+//! 1. [`Method::from_name`]: an unknown name is `-32601`.
+//! 2. [`Method::needs`] against the host's state ([`admit`]): the handshake, a feature
+//!    the server offers. Declared once per method in that table, not as guards.
+//! 3. [`Request::parse`] into one arm per family, then [`Request::apply`], which
+//!    answers now ([`Step::Answer`]), hands back a handler to run on the executor
+//!    ([`Step::Run`]) or fails with the JSON-RPC error to send.
+//!
+//! Adding a method: a variant of [`Method`] (name + needs), a variant in its family's
+//! `Request` with its parse and apply arms. The compiler finds every match to extend.
 //!
 //! Owns: param parsing, result shapes, version gating of fields. Must not: hold session
-//! state, do I/O, or run tools — the session actor calls these and decides what to send.
+//! state (it gets [`SessionState`] lent by the host), do I/O, or run handlers itself.
 
 pub mod completion;
 pub mod lifecycle;
@@ -11,47 +22,265 @@ pub mod prompts;
 pub mod resources;
 pub mod tools;
 
-/// Names of the methods and notifications we handle.
-pub mod names {
-    pub const INITIALIZE: &str = "initialize";
-    pub const INITIALIZED: &str = "notifications/initialized";
-    pub const PING: &str = "ping";
-    pub const CANCELLED: &str = "notifications/cancelled";
-    pub const TOOLS_LIST: &str = "tools/list";
-    pub const TOOLS_CALL: &str = "tools/call";
-    pub const SET_LOG_LEVEL: &str = "logging/setLevel";
-    pub const RESOURCES_LIST: &str = "resources/list";
-    pub const RESOURCE_TEMPLATES_LIST: &str = "resources/templates/list";
-    pub const RESOURCES_READ: &str = "resources/read";
-    pub const RESOURCES_SUBSCRIBE: &str = "resources/subscribe";
-    pub const RESOURCES_UNSUBSCRIBE: &str = "resources/unsubscribe";
-    pub const RESOURCE_UPDATED: &str = "notifications/resources/updated";
-    pub const PROMPTS_LIST: &str = "prompts/list";
-    pub const PROMPTS_GET: &str = "prompts/get";
-    pub const COMPLETE: &str = "completion/complete";
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+use std::collections::HashSet;
 
-    /// Methods that need an initialized session (others are unknown before and after).
-    pub const SESSION_METHODS: [&str; 11] = [
-        TOOLS_LIST,
-        TOOLS_CALL,
-        SET_LOG_LEVEL,
-        RESOURCES_LIST,
-        RESOURCE_TEMPLATES_LIST,
-        RESOURCES_READ,
-        RESOURCES_SUBSCRIBE,
-        RESOURCES_UNSUBSCRIBE,
-        PROMPTS_LIST,
-        PROMPTS_GET,
-        COMPLETE,
-    ];
-    /// The 2026-07-28 stateless handshake, which we do not speak yet.
+use crate::config::McpConfig;
+use crate::context::RequestContext;
+use crate::executor::Job;
+use crate::protocol::{ErrorCode, LogLevel, ProtocolVersion, RpcError};
+use crate::server::Catalogs;
+use lifecycle::{Negotiated, Offers};
+
+/// Names of the notifications we handle or send, and the methods transports look at.
+pub mod names {
+    /// Opens a Streamable HTTP session (the transport routes it without one).
+    pub const INITIALIZE: &str = "initialize";
+    /// The 2026-07-28 probe, answered by the transport when it comes without a session.
     pub const SERVER_DISCOVER: &str = "server/discover";
+    pub const INITIALIZED: &str = "notifications/initialized";
+    pub const CANCELLED: &str = "notifications/cancelled";
+    pub const PROGRESS: &str = "notifications/progress";
+    pub const MESSAGE: &str = "notifications/message";
+    pub const RESOURCE_UPDATED: &str = "notifications/resources/updated";
 }
 
-use serde::Deserialize;
-use serde_json::{Map, Value};
+/// Every request method we know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Initialize,
+    Ping,
+    /// The 2026-07-28 stateless discovery, which we answer with a prompt `-32601`.
+    ServerDiscover,
+    ToolsList,
+    ToolsCall,
+    LoggingSetLevel,
+    ResourcesList,
+    ResourceTemplatesList,
+    ResourcesRead,
+    ResourcesSubscribe,
+    ResourcesUnsubscribe,
+    PromptsList,
+    PromptsGet,
+    CompletionComplete,
+}
 
-use crate::protocol::RpcError;
+/// What a method needs before it may run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// Nothing: any time (`ping`, `server/discover`).
+    Nothing,
+    /// A session that has not negotiated yet (`initialize`).
+    NoHandshakeYet,
+    /// A completed `initialize`, and the server offering `Feature` (if any).
+    Handshake(Option<Feature>),
+}
+
+/// Server features that some methods exist only with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feature {
+    Resources,
+    Prompts,
+    Completions,
+}
+
+impl Method {
+    pub fn from_name(name: &str) -> Option<Method> {
+        Some(match name {
+            "initialize" => Method::Initialize,
+            "ping" => Method::Ping,
+            "server/discover" => Method::ServerDiscover,
+            "tools/list" => Method::ToolsList,
+            "tools/call" => Method::ToolsCall,
+            "logging/setLevel" => Method::LoggingSetLevel,
+            "resources/list" => Method::ResourcesList,
+            "resources/templates/list" => Method::ResourceTemplatesList,
+            "resources/read" => Method::ResourcesRead,
+            "resources/subscribe" => Method::ResourcesSubscribe,
+            "resources/unsubscribe" => Method::ResourcesUnsubscribe,
+            "prompts/list" => Method::PromptsList,
+            "prompts/get" => Method::PromptsGet,
+            "completion/complete" => Method::CompletionComplete,
+            _ => return None,
+        })
+    }
+
+    /// The table of what each method needs.
+    pub fn needs(self) -> Needs {
+        use Method::*;
+        match self {
+            Ping | ServerDiscover => Needs::Nothing,
+            Initialize => Needs::NoHandshakeYet,
+            // Tools and logging are always declared (an empty tool list is a list).
+            ToolsList | ToolsCall | LoggingSetLevel => Needs::Handshake(None),
+            ResourcesList
+            | ResourceTemplatesList
+            | ResourcesRead
+            | ResourcesSubscribe
+            | ResourcesUnsubscribe => Needs::Handshake(Some(Feature::Resources)),
+            PromptsList | PromptsGet => Needs::Handshake(Some(Feature::Prompts)),
+            CompletionComplete => Needs::Handshake(Some(Feature::Completions)),
+        }
+    }
+}
+
+/// Checks `method`'s needs against the host: `negotiated` tells whether the handshake
+/// is done, `offers` what the server serves now (asked only when it matters).
+pub fn admit(
+    method: Method,
+    negotiated: bool,
+    offers: impl FnOnce() -> Offers,
+) -> Result<(), RpcError> {
+    match method.needs() {
+        Needs::Nothing => Ok(()),
+        Needs::NoHandshakeYet if negotiated => Err(RpcError::new(
+            ErrorCode::InvalidRequest,
+            "Session is already initialized; open a new session to initialize again",
+        )),
+        Needs::NoHandshakeYet => Ok(()),
+        Needs::Handshake(_) if !negotiated => Err(RpcError::new(
+            ErrorCode::InvalidRequest,
+            "Session not initialized: send `initialize` first",
+        )),
+        Needs::Handshake(Some(feature)) if !offers().has(feature) => {
+            Err(RpcError::method_not_found(method.name()))
+        }
+        Needs::Handshake(_) => Ok(()),
+    }
+}
+
+impl Method {
+    pub fn name(self) -> &'static str {
+        use Method::*;
+        match self {
+            Initialize => "initialize",
+            Ping => "ping",
+            ServerDiscover => "server/discover",
+            ToolsList => "tools/list",
+            ToolsCall => "tools/call",
+            LoggingSetLevel => "logging/setLevel",
+            ResourcesList => "resources/list",
+            ResourceTemplatesList => "resources/templates/list",
+            ResourcesRead => "resources/read",
+            ResourcesSubscribe => "resources/subscribe",
+            ResourcesUnsubscribe => "resources/unsubscribe",
+            PromptsList => "prompts/list",
+            PromptsGet => "prompts/get",
+            CompletionComplete => "completion/complete",
+        }
+    }
+}
+
+/// A parsed request, one arm per method family.
+pub enum Request {
+    Lifecycle(lifecycle::Request),
+    Tools(tools::Request),
+    Logging(logging::Request),
+    Resources(resources::Request),
+    Prompts(prompts::Request),
+    Completion(completion::Request),
+}
+
+impl Request {
+    /// Parses `params` for `method`; params that do not fit are `-32602`.
+    pub fn parse(method: Method, params: Option<Map<String, Value>>) -> Result<Request, RpcError> {
+        use Method::*;
+        Ok(match method {
+            Initialize => Request::Lifecycle(lifecycle::Request::Initialize(params)),
+            Ping => Request::Lifecycle(lifecycle::Request::Ping),
+            ServerDiscover => Request::Lifecycle(lifecycle::Request::ServerDiscover),
+            ToolsList => Request::Tools(tools::Request::List(parse_params(params)?)),
+            ToolsCall => Request::Tools(tools::Request::call(params)?),
+            LoggingSetLevel => Request::Logging(logging::Request::set_level(params)?),
+            ResourcesList => Request::Resources(resources::Request::List(parse_params(params)?)),
+            ResourceTemplatesList => {
+                Request::Resources(resources::Request::ListTemplates(parse_params(params)?))
+            }
+            ResourcesRead => Request::Resources(resources::Request::read(params)?),
+            ResourcesSubscribe => {
+                Request::Resources(resources::Request::Subscribe(parse_params(params)?))
+            }
+            ResourcesUnsubscribe => {
+                Request::Resources(resources::Request::Unsubscribe(parse_params(params)?))
+            }
+            PromptsList => Request::Prompts(prompts::Request::List(parse_params(params)?)),
+            PromptsGet => Request::Prompts(prompts::Request::get(params)?),
+            CompletionComplete => Request::Completion(completion::Request::parse(params)?),
+        })
+    }
+
+    /// Executes the request against `scope`.
+    pub fn apply(self, scope: Scope<'_>) -> Result<Step, RpcError> {
+        match self {
+            Request::Lifecycle(request) => request.apply(scope),
+            Request::Tools(request) => request.apply(scope),
+            Request::Logging(request) => request.apply(scope),
+            Request::Resources(request) => request.apply(scope),
+            Request::Prompts(request) => request.apply(scope),
+            Request::Completion(request) => request.apply(scope),
+        }
+    }
+}
+
+/// What a session remembers between requests that methods may change.
+#[derive(Debug, Default)]
+pub struct SessionState {
+    /// Set by `logging/setLevel`: log messages below it are not sent (until then, all are).
+    pub log_level: Option<LogLevel>,
+    /// Resource URIs the client subscribed to (`notifications/resources/updated`).
+    pub subscriptions: HashSet<String>,
+}
+
+/// What a method runs against: the server's current offer and the caller's state.
+pub struct Scope<'a> {
+    /// The tools, resources and prompts of this moment.
+    pub catalogs: &'a Catalogs,
+    /// Server identity, used by `initialize`.
+    pub info: &'a lifecycle::ServerInfo,
+    pub config: &'a McpConfig,
+    /// The revision the answer is shaped for.
+    pub version: ProtocolVersion,
+    /// The session's state, lent for the call.
+    pub session: &'a mut SessionState,
+}
+
+/// How a request is answered.
+pub enum Step {
+    /// Now, with this result.
+    Answer(Box<RawValue>),
+    /// By a handler, run on the executor with the request's context; its answer is
+    /// the response.
+    Run(Run),
+    /// `initialize` succeeded: the host adopts these terms, then sends the result.
+    Initialized(Box<Negotiated>, Box<RawValue>),
+}
+
+/// Builds a request's handler job once the host has given it a context.
+pub struct Run(Box<dyn FnOnce(RequestContext) -> Job + Send>);
+
+impl Run {
+    pub fn new(make: impl FnOnce(RequestContext) -> Job + Send + 'static) -> Run {
+        Run(Box::new(make))
+    }
+
+    pub fn into_job(self, context: RequestContext) -> Job {
+        (self.0)(context)
+    }
+}
+
+/// The params of every list method.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    /// Where the previous page ended; absent for the first page.
+    pub cursor: Option<String>,
+}
+
+/// Serializes a result to answer now.
+fn answer_now<T: serde::Serialize>(result: &T) -> Result<Step, RpcError> {
+    crate::executor::answer(result).map(Step::Answer)
+}
 
 /// Reads a method's params into its type; a mismatch is `-32602`.
 fn parse_params<T: for<'de> Deserialize<'de>>(
@@ -59,4 +288,66 @@ fn parse_params<T: for<'de> Deserialize<'de>>(
 ) -> Result<T, RpcError> {
     serde_json::from_value(Value::Object(params.unwrap_or_default()))
         .map_err(|e| RpcError::invalid_params(format!("Invalid params: {e}")))
+}
+
+/// The request's `_meta.progressToken`, if it has a usable one.
+pub fn progress_token(params: &Option<Map<String, Value>>) -> Option<Value> {
+    params
+        .as_ref()
+        .and_then(|p| p.get("_meta"))
+        .and_then(|meta| meta.get("progressToken"))
+        .filter(|t| t.is_string() || t.is_i64() || t.is_u64())
+        .cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [Method; 14] = [
+        Method::Initialize,
+        Method::Ping,
+        Method::ServerDiscover,
+        Method::ToolsList,
+        Method::ToolsCall,
+        Method::LoggingSetLevel,
+        Method::ResourcesList,
+        Method::ResourceTemplatesList,
+        Method::ResourcesRead,
+        Method::ResourcesSubscribe,
+        Method::ResourcesUnsubscribe,
+        Method::PromptsList,
+        Method::PromptsGet,
+        Method::CompletionComplete,
+    ];
+
+    #[test]
+    fn names_round_trip() {
+        for method in ALL {
+            assert_eq!(Method::from_name(method.name()), Some(method));
+        }
+        assert_eq!(Method::from_name("tools/destroy"), None);
+    }
+
+    #[test]
+    fn needs_are_enforced_in_order() {
+        let nothing = Offers::default;
+        let code = |r: Result<(), RpcError>| r.err().map(|e| e.code);
+        assert_eq!(code(admit(Method::Ping, false, nothing)), None);
+        assert_eq!(code(admit(Method::Initialize, false, nothing)), None);
+        assert_eq!(code(admit(Method::Initialize, true, nothing)), Some(-32600));
+        // Before the handshake a session method is "initialize first", even one the
+        // server does not offer; after it, an unoffered feature is unknown.
+        assert_eq!(
+            code(admit(Method::PromptsGet, false, nothing)),
+            Some(-32600)
+        );
+        assert_eq!(code(admit(Method::PromptsGet, true, nothing)), Some(-32601));
+        assert_eq!(code(admit(Method::ToolsList, true, nothing)), None);
+        let prompts = || Offers {
+            prompts: true,
+            ..Offers::default()
+        };
+        assert_eq!(code(admit(Method::PromptsGet, true, prompts)), None);
+    }
 }

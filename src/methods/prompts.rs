@@ -4,36 +4,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-use super::parse_params;
+use super::{answer_now, parse_params, ListParams, Run, Scope, Step};
+use crate::executor::{answer, Job};
 use crate::pagination::page;
-use crate::prompt::{Prompt, WirePrompt};
-use crate::protocol::{ProtocolVersion, RpcError};
+use crate::prompt::WirePrompt;
+use crate::protocol::{ErrorCode, RpcError};
 
-#[derive(Debug, Default, Deserialize)]
-struct ListParams {
-    cursor: Option<String>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListPromptsResult<'a> {
-    prompts: Vec<WirePrompt<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next_cursor: Option<String>,
-}
-
-pub fn list<'a>(
-    prompts: &'a [Prompt],
-    params: Option<Map<String, Value>>,
-    version: ProtocolVersion,
-    page_size: usize,
-) -> Result<ListPromptsResult<'a>, RpcError> {
-    let params: ListParams = parse_params(params)?;
-    let (items, next_cursor) = page(prompts, params.cursor.as_deref(), page_size)?;
-    Ok(ListPromptsResult {
-        prompts: items.iter().map(|p| p.to_wire(version)).collect(),
-        next_cursor,
-    })
+/// A prompts request.
+pub enum Request {
+    List(ListParams),
+    Get(GetParams),
 }
 
 /// The parts of `prompts/get` params we use; argument values must be strings.
@@ -44,6 +24,56 @@ pub struct GetParams {
     pub arguments: Option<BTreeMap<String, String>>,
 }
 
-pub fn parse_get(params: Option<Map<String, Value>>) -> Result<GetParams, RpcError> {
-    parse_params(params)
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ListPromptsResult<'a> {
+    prompts: Vec<WirePrompt<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<String>,
+}
+
+impl Request {
+    pub fn get(params: Option<Map<String, Value>>) -> Result<Request, RpcError> {
+        parse_params(params).map(Request::Get)
+    }
+
+    pub fn apply(self, scope: Scope<'_>) -> Result<Step, RpcError> {
+        let version = scope.version;
+        let prompts = &scope.catalogs.prompts;
+        match self {
+            Request::List(params) => {
+                let (items, next_cursor) =
+                    page(prompts, params.cursor.as_deref(), scope.config.page_size)?;
+                answer_now(&ListPromptsResult {
+                    prompts: items.iter().map(|p| p.to_wire(version)).collect(),
+                    next_cursor,
+                })
+            }
+            Request::Get(request) => {
+                let Some(prompt) = prompts.iter().find(|p| p.name() == request.name).cloned()
+                else {
+                    return Err(RpcError::invalid_params(format!(
+                        "Unknown prompt: {}",
+                        request.name
+                    )));
+                };
+                let arguments = request.arguments.unwrap_or_default();
+                prompt
+                    .check_arguments(&arguments)
+                    .map_err(RpcError::invalid_params)?;
+                Ok(Step::Run(Run::new(move |context| {
+                    Job::other(
+                        "Prompt",
+                        Box::pin(async move {
+                            let result = prompt
+                                .run(arguments, context)
+                                .await
+                                .map_err(|e| RpcError::new(ErrorCode::InternalError, e))?;
+                            answer(&result.to_wire(version))
+                        }),
+                    )
+                })))
+            }
+        }
+    }
 }

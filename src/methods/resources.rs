@@ -4,22 +4,33 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::parse_params;
+use super::{answer_now, lifecycle::ping_result, parse_params, ListParams, Run, Scope, Step};
+use crate::executor::{answer, Job};
 use crate::pagination::page;
-use crate::protocol::{ProtocolVersion, ResourceContents, RpcError};
-use crate::resource::{ResourceCatalog, WireResource};
+use crate::protocol::{ErrorCode, ResourceContents, RpcError};
+use crate::resource::WireResource;
 
 /// MCP's "resource not found" (2024-11-05 to 2025-11-25).
 pub const RESOURCE_NOT_FOUND: i64 = -32002;
 
-#[derive(Debug, Default, Deserialize)]
-struct ListParams {
-    cursor: Option<String>,
+/// A resources request.
+pub enum Request {
+    List(ListParams),
+    ListTemplates(ListParams),
+    Read(UriParams),
+    Subscribe(UriParams),
+    Unsubscribe(UriParams),
+}
+
+/// The params of read, subscribe and unsubscribe.
+#[derive(Deserialize)]
+pub struct UriParams {
+    uri: String,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ListResourcesResult<'a> {
+struct ListResourcesResult<'a> {
     resources: Vec<WireResource<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_cursor: Option<String>,
@@ -27,48 +38,73 @@ pub struct ListResourcesResult<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ListTemplatesResult<'a> {
+struct ListTemplatesResult<'a> {
     resource_templates: Vec<WireResource<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_cursor: Option<String>,
 }
 
-pub fn list<'a>(
-    catalog: &'a ResourceCatalog,
-    params: Option<Map<String, Value>>,
-    version: ProtocolVersion,
-    page_size: usize,
-) -> Result<ListResourcesResult<'a>, RpcError> {
-    let params: ListParams = parse_params(params)?;
-    let (items, next_cursor) = page(&catalog.resources, params.cursor.as_deref(), page_size)?;
-    Ok(ListResourcesResult {
-        resources: items.iter().map(|r| r.to_wire(version)).collect(),
-        next_cursor,
-    })
+#[derive(Serialize)]
+struct ReadResourceResult {
+    contents: Vec<ResourceContents>,
 }
 
-pub fn templates_list<'a>(
-    catalog: &'a ResourceCatalog,
-    params: Option<Map<String, Value>>,
-    version: ProtocolVersion,
-    page_size: usize,
-) -> Result<ListTemplatesResult<'a>, RpcError> {
-    let params: ListParams = parse_params(params)?;
-    let (items, next_cursor) = page(&catalog.templates, params.cursor.as_deref(), page_size)?;
-    Ok(ListTemplatesResult {
-        resource_templates: items.iter().map(|t| t.to_wire(version)).collect(),
-        next_cursor,
-    })
-}
+impl Request {
+    pub fn read(params: Option<Map<String, Value>>) -> Result<Request, RpcError> {
+        parse_params(params).map(Request::Read)
+    }
 
-#[derive(Deserialize)]
-struct UriParams {
-    uri: String,
-}
-
-/// The `uri` of read, subscribe and unsubscribe.
-pub fn uri_param(params: Option<Map<String, Value>>) -> Result<String, RpcError> {
-    parse_params::<UriParams>(params).map(|p| p.uri)
+    pub fn apply(self, scope: Scope<'_>) -> Result<Step, RpcError> {
+        let version = scope.version;
+        let catalog = &scope.catalogs.resources;
+        let page_size = scope.config.page_size;
+        match self {
+            Request::List(params) => {
+                let (items, next_cursor) =
+                    page(&catalog.resources, params.cursor.as_deref(), page_size)?;
+                answer_now(&ListResourcesResult {
+                    resources: items.iter().map(|r| r.to_wire(version)).collect(),
+                    next_cursor,
+                })
+            }
+            Request::ListTemplates(params) => {
+                let (items, next_cursor) =
+                    page(&catalog.templates, params.cursor.as_deref(), page_size)?;
+                answer_now(&ListTemplatesResult {
+                    resource_templates: items.iter().map(|t| t.to_wire(version)).collect(),
+                    next_cursor,
+                })
+            }
+            Request::Read(UriParams { uri }) => {
+                let Some(read) = catalog.find(&uri) else {
+                    return Err(not_found(&uri));
+                };
+                Ok(Step::Run(Run::new(move |context| {
+                    Job::other(
+                        "Resource read",
+                        Box::pin(async move {
+                            let contents = read
+                                .run(context)
+                                .await
+                                .map_err(|e| RpcError::new(ErrorCode::InternalError, e))?;
+                            answer(&ReadResourceResult { contents })
+                        }),
+                    )
+                })))
+            }
+            Request::Subscribe(UriParams { uri }) => {
+                if catalog.find(&uri).is_none() {
+                    return Err(not_found(&uri));
+                }
+                scope.session.subscriptions.insert(uri);
+                answer_now(&ping_result())
+            }
+            Request::Unsubscribe(UriParams { uri }) => {
+                scope.session.subscriptions.remove(&uri);
+                answer_now(&ping_result())
+            }
+        }
+    }
 }
 
 pub fn not_found(uri: &str) -> RpcError {
@@ -77,9 +113,4 @@ pub fn not_found(uri: &str) -> RpcError {
         message: format!("Resource not found: {uri}"),
         data: Some(json!({ "uri": uri })),
     }
-}
-
-#[derive(Serialize)]
-pub struct ReadResourceResult {
-    pub contents: Vec<ResourceContents>,
 }

@@ -1,22 +1,27 @@
 //! Session actors: one per client session, whichever transport carries it. A session
-//! runs the MCP lifecycle, answers protocol methods itself, hands each `tools/call` to
-//! the tool's actor (so many calls run at once and answers leave in completion order),
-//! and writes every message to the right stream.
+//! runs the MCP lifecycle, routes each request through [`crate::methods`], runs the
+//! handlers it needs on [`crate::executor`] (so many calls run at once and answers
+//! leave in completion order), and writes every message to the right stream.
 //!
-//! Owns: negotiated version, in-flight calls and their cancellation, the session's
-//! streams (bounded queues, event ids, replay buffer), its own expiry. Must not: run
-//! tool code, block, or know HTTP (transports translate to and from [`Envelope`]s).
+//! Owns: the negotiated terms, in-flight requests and their cancellation, requests to
+//! the client, the session's streams (bounded queues, event ids, replay buffer), its
+//! own expiry. Must not: run handler code, block, or know HTTP (transports translate
+//! to and from [`Envelope`]s).
+//!
+//! Files: `actor/` is the actor (core, inbound, requests, outbound); `in_flight` and
+//! `client_requests` are the plain tables it keeps; `wire`, `sink` and `replay` are
+//! where its messages go; `envelope` is what transports hand it.
 
 mod actor;
+mod client_requests;
 mod envelope;
 mod id;
+mod in_flight;
 mod replay;
 mod sink;
 mod wire;
 
-pub use actor::{
-    AskClient, Deliver, Drain, ListKind, ReportLog, ReportProgress, ServerEvent, Session,
-};
+pub use actor::{Deliver, Drain, ListKind, ServerEvent, Session};
 pub use envelope::{Envelope, Refusal};
 pub use id::SessionId;
 pub use sink::{EventSink, EventStream, SendError, StreamItem};

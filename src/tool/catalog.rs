@@ -1,87 +1,18 @@
-//! The tool catalog: every registered tool in a stable order, each with its actors.
-//! Built once at start-up and shared (read-only) by every session on every worker.
+//! The tool catalog: every registered tool in a stable order, shared (read-only) by
+//! every session on every worker; replaced whole when tools change at run time.
 
-use actix::{Actor, Addr};
-use dashmap::DashMap;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
-use std::thread::ThreadId;
-use std::time::Duration;
 
-use super::{Tool, ToolActor};
+use super::Tool;
 pub use crate::pagination::InvalidCursor;
-
-/// A registered tool and the actors that run its calls.
-#[derive(Clone)]
-pub struct ToolEntry {
-    pub tool: Tool,
-    pub actors: ToolActors,
-}
-
-/// A tool's actors: one on each actor thread (arbiter) that has called it, started on
-/// first use. A session hands a call to the actor on its own thread, so dispatch is a
-/// same-thread message rather than a wake-up of another thread; the call itself still
-/// runs on the tool runtime, never on that thread.
-#[derive(Clone)]
-pub struct ToolActors {
-    inner: Arc<ToolActorsInner>,
-}
-
-struct ToolActorsInner {
-    tool: Tool,
-    /// Where the actors start their calls.
-    runtime: tokio::runtime::Handle,
-    call_timeout: Duration,
-    /// The actor on each arbiter thread (an arbiter is one thread).
-    by_thread: DashMap<ThreadId, Addr<ToolActor>>,
-}
-
-impl ToolActors {
-    fn new(tool: Tool, runtime: tokio::runtime::Handle, call_timeout: Duration) -> Self {
-        ToolActors {
-            inner: Arc::new(ToolActorsInner {
-                tool,
-                runtime,
-                call_timeout,
-                by_thread: DashMap::new(),
-            }),
-        }
-    }
-
-    /// The tool's actor on the calling thread, started if there is none yet (or the
-    /// one there stopped with its arbiter). Call from an actor's context.
-    pub fn local(&self) -> Addr<ToolActor> {
-        let inner = &self.inner;
-        let thread = std::thread::current().id();
-        // Every call but a thread's first finds its actor: a shared read, no shard lock
-        // held for writing on the call path.
-        if let Some(actor) = inner.by_thread.get(&thread) {
-            if actor.connected() {
-                return actor.clone();
-            }
-        }
-        let mut actor = inner
-            .by_thread
-            .entry(thread)
-            .or_insert_with(|| inner.start());
-        if !actor.connected() {
-            *actor = inner.start();
-        }
-        actor.clone()
-    }
-}
-
-impl ToolActorsInner {
-    fn start(&self) -> Addr<ToolActor> {
-        ToolActor::new(self.tool.clone(), self.runtime.clone(), self.call_timeout).start()
-    }
-}
 
 /// All tools, in registration order (the order `tools/list` pages through).
 #[derive(Clone, Default)]
 pub struct ToolCatalog {
-    entries: Vec<ToolEntry>,
+    /// Shared, so a call takes its tool with a reference-count bump.
+    entries: Vec<Arc<Tool>>,
     /// Name → position in `entries`, for `tools/call`.
     index: HashMap<String, usize>,
 }
@@ -116,12 +47,8 @@ fn is_valid_tool_name(name: &str) -> bool {
 }
 
 impl ToolCatalog {
-    /// Checks the names; each tool's actors start where it is first called.
-    pub fn new(
-        tools: Vec<Tool>,
-        runtime: tokio::runtime::Handle,
-        call_timeout: Duration,
-    ) -> Result<ToolCatalog, CatalogError> {
+    /// Checks the names (valid, unique).
+    pub fn new(tools: Vec<Tool>) -> Result<ToolCatalog, CatalogError> {
         let mut index = HashMap::new();
         for (position, tool) in tools.iter().enumerate() {
             if !is_valid_tool_name(tool.name()) {
@@ -131,23 +58,12 @@ impl ToolCatalog {
                 return Err(CatalogError::DuplicateName(tool.name().to_owned()));
             }
         }
-        let entries = tools
-            .into_iter()
-            .map(|tool| ToolEntry {
-                actors: ToolActors::new(tool.clone(), runtime.clone(), call_timeout),
-                tool,
-            })
-            .collect();
+        let entries = tools.into_iter().map(Arc::new).collect();
         Ok(ToolCatalog { entries, index })
     }
 
     /// A new catalog with `tool` added.
-    pub fn with_tool(
-        &self,
-        tool: Tool,
-        runtime: tokio::runtime::Handle,
-        call_timeout: Duration,
-    ) -> Result<ToolCatalog, CatalogError> {
+    pub fn with_tool(&self, tool: Tool) -> Result<ToolCatalog, CatalogError> {
         if !is_valid_tool_name(tool.name()) {
             return Err(CatalogError::InvalidName(tool.name().to_owned()));
         }
@@ -157,32 +73,29 @@ impl ToolCatalog {
         let mut next = self.clone();
         next.index
             .insert(tool.name().to_owned(), next.entries.len());
-        next.entries.push(ToolEntry {
-            actors: ToolActors::new(tool.clone(), runtime, call_timeout),
-            tool,
-        });
+        next.entries.push(Arc::new(tool));
         Ok(next)
     }
 
     /// A new catalog without the tool `name`, if it was there. Calls already running
-    /// finish; its actors stop once nothing refers to them.
+    /// finish (they hold their own reference to the tool).
     pub fn without_tool(&self, name: &str) -> Option<ToolCatalog> {
         self.index.get(name)?;
-        let entries: Vec<ToolEntry> = self
+        let entries: Vec<Arc<Tool>> = self
             .entries
             .iter()
-            .filter(|e| e.tool.name() != name)
+            .filter(|tool| tool.name() != name)
             .cloned()
             .collect();
         let index = entries
             .iter()
             .enumerate()
-            .map(|(i, e)| (e.tool.name().to_owned(), i))
+            .map(|(i, tool)| (tool.name().to_owned(), i))
             .collect();
         Some(ToolCatalog { entries, index })
     }
 
-    pub fn get(&self, name: &str) -> Option<&ToolEntry> {
+    pub fn get(&self, name: &str) -> Option<&Arc<Tool>> {
         self.index.get(name).map(|&i| &self.entries[i])
     }
 
@@ -199,7 +112,7 @@ impl ToolCatalog {
         &self,
         cursor: Option<&str>,
         page_size: usize,
-    ) -> Result<(&[ToolEntry], Option<String>), InvalidCursor> {
+    ) -> Result<(&[Arc<Tool>], Option<String>), InvalidCursor> {
         crate::pagination::page(&self.entries, cursor, page_size)
     }
 }

@@ -1,23 +1,23 @@
 //! Tools: how a tool is defined (a typed async function plus metadata), how its
-//! arguments are validated, and the tool actors that run calls off the session actors.
+//! arguments are validated and its output becomes a `CallToolResult`, and the
+//! catalog every session reads.
 //!
-//! Owns: [`Tool`] definitions, argument validation, the [`ToolCatalog`] every session
-//! reads, and [`ToolActor`]s that start each call on the tool runtime. Must not: touch
-//! transports or session state; a tool call only ever returns a [`CallToolResult`].
+//! Owns: [`Tool`] definitions, argument validation, the [`ToolCatalog`], and the
+//! [`ToolRuntime`] threads every handler runs on (through [`crate::executor`]). Must
+//! not: touch transports or session state; a tool call only ever returns a
+//! [`CallToolResult`].
 //!
 //! Adding a tool: write an argument struct deriving `Deserialize` + `JsonSchema`, then
 //! `Tool::new("name", "what it does", |args: Args, ctx: ToolContext| async move { ... })`
-//! and register it with `McpServer::builder().tool(...)`. See `src/builtin_tools/`.
+//! and register it with `McpServer::builder().tool(...)`.
 
-mod actor;
 mod catalog;
 mod definition;
 mod output;
 mod runtime;
 
 pub use crate::context::ToolContext;
-pub use actor::{Invoke, ToolActor, ToolFinished, ToolOutcome, CANCEL_GRACE};
-pub use catalog::{CatalogError, InvalidCursor, ToolActors, ToolCatalog, ToolEntry};
+pub use catalog::{CatalogError, InvalidCursor, ToolCatalog};
 pub(crate) use definition::icons_for;
 pub use definition::{Tool, ToolAnnotations, WireTool};
 pub use output::{CallToolResult, IntoToolOutput, Structured, WireCallToolResult};

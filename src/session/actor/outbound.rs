@@ -1,0 +1,229 @@
+//! What a session sends its client beyond answers: handlers' progress and log
+//! messages and their requests to the client (through [`SessionLink`], the session's
+//! [`ClientLink`]), and server-side events (list changes, resource updates).
+
+use actix::prelude::*;
+use actix::WeakAddr;
+use futures_util::future::BoxFuture;
+use serde::Serialize;
+use serde_json::Value;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+
+use super::Session;
+use crate::context::{link_gone, ClientAsk, ClientLink, Notice};
+use crate::methods::names;
+use crate::protocol::{notification, ErrorCode, LogLevel, ProtocolVersion, RequestId, RpcError};
+use crate::session::client_requests::{may_ask, ClientAnswer};
+
+/// A running handler tells its client something about its request.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub(crate) struct Notify {
+    pub request_id: RequestId,
+    pub notice: Notice,
+}
+
+/// A running handler asks the client something (sampling, elicitation, roots) while
+/// handling `related`; resolves to where the answer will arrive.
+#[derive(Message)]
+#[rtype(result = "oneshot::Receiver<ClientAnswer>")]
+pub(crate) struct AskClient {
+    pub related: RequestId,
+    pub ask: ClientAsk,
+}
+
+/// Something that happened server-side that sessions may have to tell their client.
+#[derive(Message, Clone)]
+#[rtype(result = "()")]
+pub enum ServerEvent {
+    /// A resource changed: subscribed sessions send `notifications/resources/updated`.
+    ResourceUpdated(Arc<str>),
+    /// Tools, resources or prompts were added or removed.
+    ListChanged(ListKind),
+}
+
+/// Which list changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    Tools,
+    Resources,
+    Prompts,
+}
+
+impl ListKind {
+    fn notification(self) -> &'static str {
+        match self {
+            ListKind::Tools => "notifications/tools/list_changed",
+            ListKind::Resources => "notifications/resources/list_changed",
+            ListKind::Prompts => "notifications/prompts/list_changed",
+        }
+    }
+}
+
+/// A session as its handlers' [`ClientLink`]. Weak: a handler still running must not
+/// keep its ended session alive.
+pub(crate) struct SessionLink(WeakAddr<Session>);
+
+impl SessionLink {
+    pub fn shared(session: WeakAddr<Session>) -> Arc<dyn ClientLink> {
+        Arc::new(SessionLink(session))
+    }
+}
+
+impl ClientLink for SessionLink {
+    fn notify(&self, request_id: RequestId, notice: Notice) -> BoxFuture<'static, ()> {
+        let session = self.0.upgrade();
+        Box::pin(async move {
+            // The session may have ended meanwhile; then there is no one to tell.
+            if let Some(session) = session {
+                let _ = session.send(Notify { request_id, notice }).await;
+            }
+        })
+    }
+
+    fn ask(&self, related: RequestId, ask: ClientAsk) -> BoxFuture<'static, ClientAnswer> {
+        let session = self.0.upgrade();
+        Box::pin(async move {
+            let ended = || RpcError::new(ErrorCode::InternalError, "The session has ended");
+            let session = session.ok_or_else(ended)?;
+            match session.send(AskClient { related, ask }).await {
+                Ok(answer) => answer.await.unwrap_or_else(|_| Err(link_gone())),
+                Err(_) => Err(ended()),
+            }
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProgressParams<'a> {
+    progress_token: &'a Value,
+    progress: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct LogParams<'a> {
+    level: LogLevel,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logger: Option<&'a str>,
+    data: &'a Value,
+}
+
+impl Handler<Notify> for Session {
+    type Result = ();
+
+    fn handle(&mut self, notify: Notify, ctx: &mut Self::Context) {
+        let version = self.negotiated().map(|terms| terms.version);
+        let id = &notify.request_id;
+        let line = match &notify.notice {
+            // Only live requests that asked for progress, strictly increasing, never
+            // after the answer (an answered request is no longer in flight).
+            Notice::Progress {
+                progress,
+                total,
+                message,
+            } => {
+                let Some(token) = self.in_flight.progress(id, *progress) else {
+                    tracing::debug!(parent: &self.span, request_id = %id, "progress dropped (not live, no token, or not increasing)");
+                    return;
+                };
+                let params = ProgressParams {
+                    progress_token: token,
+                    progress: *progress,
+                    total: *total,
+                    message: message.as_deref().filter(|_| {
+                        version.is_some_and(ProtocolVersion::has_audio_and_annotations)
+                    }),
+                };
+                notification(names::PROGRESS, Some(&params))
+            }
+            // Only while the request is live, and at or above the client's level.
+            Notice::Log {
+                level,
+                logger,
+                data,
+            } => {
+                let below_level = self.state.log_level.is_some_and(|min| *level < min);
+                if !self.in_flight.is_live(id) || below_level {
+                    return;
+                }
+                let params = LogParams {
+                    level: *level,
+                    logger: logger.as_deref(),
+                    data,
+                };
+                notification(names::MESSAGE, Some(&params))
+            }
+        };
+        let sent = self.wire.message_for(id, line);
+        self.on_stream_lost(sent, ctx);
+    }
+}
+
+impl Handler<AskClient> for Session {
+    type Result = MessageResult<AskClient>;
+
+    fn handle(&mut self, request: AskClient, ctx: &mut Self::Context) -> Self::Result {
+        let no_capabilities = serde_json::Map::new();
+        let capabilities = self
+            .negotiated()
+            .map_or(&no_capabilities, |terms| &terms.client_capabilities);
+        let refused = may_ask(capabilities, &request.ask).err().or_else(|| {
+            (!self.in_flight.is_live(&request.related)).then(|| {
+                RpcError::new(
+                    ErrorCode::InternalError,
+                    "The request is no longer in flight",
+                )
+            })
+        });
+        if let Some(error) = refused {
+            let (answer, waiting) = oneshot::channel();
+            let _ = answer.send(Err(error));
+            return MessageResult(waiting);
+        }
+        let asked = self.asked.ask(&request.ask);
+        let timeout = self.server.config.client_request_timeout;
+        let id = asked.id.clone();
+        ctx.run_later(timeout, move |session, _ctx| {
+            session.asked.expire(&id, timeout);
+        });
+        let sent = self.wire.message_for(&request.related, asked.line);
+        self.on_stream_lost(sent, ctx);
+        MessageResult(asked.answer)
+    }
+}
+
+#[derive(Serialize)]
+struct UriNotification<'a> {
+    uri: &'a str,
+}
+
+impl Handler<ServerEvent> for Session {
+    type Result = ();
+
+    fn handle(&mut self, event: ServerEvent, ctx: &mut Self::Context) {
+        // Only sessions past the handshake know our capabilities.
+        if self.negotiated().is_none() {
+            return;
+        }
+        let line = match event {
+            ServerEvent::ResourceUpdated(uri) => {
+                if !self.state.subscriptions.contains(&*uri) {
+                    return;
+                }
+                notification(
+                    names::RESOURCE_UPDATED,
+                    Some(&UriNotification { uri: &uri }),
+                )
+            }
+            ServerEvent::ListChanged(kind) => notification::<()>(kind.notification(), None),
+        };
+        let sent = self.wire.unsolicited(line);
+        self.on_stream_lost(sent, ctx);
+    }
+}

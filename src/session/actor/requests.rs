@@ -1,0 +1,144 @@
+//! A session's requests: routed through [`crate::methods`] (name → needs → parse →
+//! apply), answered at once, or run as a handler on [`crate::executor`] with a
+//! context and an in-flight slot, until [`HandlerFinished`] brings the answer back.
+
+use actix::prelude::*;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use super::{Phase, Session};
+use crate::context::RequestContext;
+use crate::executor::Finished;
+use crate::methods::lifecycle::Negotiated;
+use crate::methods::{self, Method, Request, Run, Scope, Step};
+use crate::protocol::{ProtocolVersion, RequestId, RpcError};
+use crate::session::wire::Wire;
+
+/// A handler this session started has ended (sent from a tool-runtime thread).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub(crate) struct HandlerFinished {
+    pub request_id: RequestId,
+    pub finished: Finished,
+}
+
+impl Handler<HandlerFinished> for Session {
+    type Result = ();
+
+    fn handle(&mut self, done: HandlerFinished, ctx: &mut Self::Context) {
+        let id = done.request_id;
+        if !self.in_flight.finish(&id) {
+            return; // cancelled meanwhile: the spec says send nothing
+        }
+        match done.finished {
+            Finished::Answered(answer) => self.answer(&id, answer, ctx),
+            Finished::Cancelled => self.wire.forget(&id),
+        }
+    }
+}
+
+impl Session {
+    pub(super) fn handle_request(
+        &mut self,
+        id: RequestId,
+        name: &str,
+        params: Option<Map<String, Value>>,
+        ctx: &mut Context<Self>,
+    ) {
+        let Some(method) = Method::from_name(name) else {
+            return self.answer(&id, Err(RpcError::method_not_found(name)), ctx);
+        };
+        let catalogs = self.server.catalogs();
+        let negotiated = self.negotiated().is_some();
+        if let Err(refused) = methods::admit(method, negotiated, || catalogs.offers()) {
+            return self.answer(&id, Err(refused), ctx);
+        }
+        let progress_token = methods::progress_token(&params);
+        let version = self.version();
+        let applied = Request::parse(method, params).and_then(|request| {
+            request.apply(Scope {
+                catalogs: &catalogs,
+                info: &self.server.info,
+                config: &self.server.config,
+                version,
+                session: &mut self.state,
+            })
+        });
+        match applied {
+            Ok(Step::Answer(result)) => self.answer(&id, Ok(result), ctx),
+            Ok(Step::Run(run)) => self.run_handler(id, version, progress_token, run, ctx),
+            Ok(Step::Initialized(terms, result)) => self.initialized(id, terms, result, ctx),
+            Err(error) => {
+                self.answer(&id, Err(error), ctx);
+                if method == Method::Initialize && matches!(self.wire, Wire::Streamable(_)) {
+                    // No session id was handed out for a failed initialize.
+                    ctx.stop();
+                }
+            }
+        }
+    }
+
+    /// Adopts the negotiated terms and answers `initialize`.
+    fn initialized(
+        &mut self,
+        id: RequestId,
+        terms: Box<Negotiated>,
+        result: Box<RawValue>,
+        ctx: &mut Context<Self>,
+    ) {
+        tracing::info!(
+            parent: &self.span,
+            transport = self.transport_name(),
+            client = %terms.client.name,
+            client_version = %terms.client.version,
+            protocol = %terms.version,
+            "session initialized"
+        );
+        if let Wire::Streamable(streams) = &mut self.wire {
+            streams.set_priming(terms.version.has_sse_priming());
+        }
+        self.phase = Phase::Negotiated(terms);
+        self.answer(&id, Ok(result), ctx);
+    }
+
+    /// Admits the request in flight and starts its handler on the executor; the
+    /// answer comes back as [`HandlerFinished`].
+    fn run_handler(
+        &mut self,
+        id: RequestId,
+        version: ProtocolVersion,
+        progress_token: Option<Value>,
+        run: Run,
+        ctx: &mut Context<Self>,
+    ) {
+        let wants_progress = progress_token.is_some();
+        let limit = self.server.config.max_in_flight_per_session;
+        let cancellation = match self.in_flight.begin(&id, progress_token, limit) {
+            Ok(cancellation) => cancellation,
+            Err(refused) => return self.answer(&id, Err(refused), ctx),
+        };
+        let link = self.link(ctx);
+        let context = RequestContext::new(
+            Some(self.id),
+            id.clone(),
+            version,
+            cancellation.clone(),
+            link,
+            wants_progress,
+        );
+        let job = run.into_job(context);
+        let session = ctx.address().downgrade();
+        tracing::debug!(parent: &self.span, request_id = %id, "handler started");
+        self.server
+            .executor
+            .spawn(job, cancellation, move |finished| {
+                // The session may have ended meanwhile; then no one waits for this.
+                if let Some(session) = session.upgrade() {
+                    session.do_send(HandlerFinished {
+                        request_id: id,
+                        finished,
+                    });
+                }
+            });
+    }
+}

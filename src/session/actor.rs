@@ -19,7 +19,7 @@ use crate::protocol::{
     response_error, response_ok, ErrorCode, LogLevel, Message, ProtocolVersion, RequestId, RpcError,
 };
 use crate::registry::Unregister;
-use crate::server::ServerState;
+use crate::state::ServerState;
 use crate::tool::{Invoke, ToolFinished, ToolOutcome};
 
 /// How many envelopes may wait in a session's mailbox before the HTTP handler waits.

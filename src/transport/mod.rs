@@ -15,8 +15,14 @@ use bytes::Bytes;
 
 use crate::access::Principal;
 use crate::registry::{Register, RegistryFull, RouteError};
-use crate::server::ServerState;
 use crate::session::{Envelope, EventSink, EventStream, Session, SessionId};
+use crate::state::ServerState;
+
+/// Adds every MCP route (Streamable HTTP and legacy HTTP+SSE) to the current scope.
+pub(crate) fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<ServerState>) {
+    streamable::mount(cfg, state);
+    sse::mount(cfg, state);
+}
 
 /// Hands `envelope` to session `id` (resolved through the registry's directory);
 /// resolves once the session has taken it, or with why it could not.

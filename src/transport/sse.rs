@@ -18,8 +18,8 @@ use super::http_error;
 use crate::access::Principal;
 use crate::protocol::parse_message;
 use crate::registry::RouteError;
-use crate::server::ServerState;
 use crate::session::{Envelope, Session, SessionId, StreamItem, Wire};
+use crate::state::ServerState;
 use actix::Actor;
 
 /// Adds the SSE and message routes (relative to the current scope).

@@ -22,8 +22,8 @@ use crate::access::Principal;
 use crate::methods::{lifecycle::discover_unsupported, names};
 use crate::protocol::{ErrorCode, Message, ParseFailure, ProtocolVersion, RpcError};
 use crate::registry::RouteError;
-use crate::server::ServerState;
 use crate::session::{Envelope, EventStream, Refusal, Session, SessionId, StreamItem, Wire};
+use crate::state::ServerState;
 
 pub const SESSION_HEADER: &str = "mcp-session-id";
 pub const VERSION_HEADER: &str = "mcp-protocol-version";

@@ -23,7 +23,10 @@ pub const LAST_EVENT_ID: &str = "last-event-id";
 /// A request that passed the Host / Origin / bearer-token checks, and its principal
 /// (`None` when authentication is off). Extract it first: its refusal (421 / 403 /
 /// 401) goes before any other answer.
-pub struct Admitted(pub Option<Principal>);
+pub struct Admitted(
+    /// Whom the request's session must belong to; `None` when authentication is off.
+    pub Option<Principal>,
+);
 
 impl FromRequest for Admitted {
     type Error = TransportError;

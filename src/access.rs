@@ -3,15 +3,13 @@
 //! tokens. A request that passes carries its [`Principal`]; sessions are bound to the
 //! principal that opened them.
 //!
-//! Owns: the checks and their status codes. Must not: read bodies or touch sessions.
+//! Owns: the checks and their status codes. Must not: read bodies, touch sessions or
+//! build HTTP responses (transports render an [`AccessDenied`]).
 
-use actix_web::{http::header, http::StatusCode, HttpRequest, HttpResponse};
+use actix_web::{http::header, http::StatusCode, HttpRequest};
 use std::net::IpAddr;
 use std::sync::Arc;
 use subtle::ConstantTimeEq;
-
-use crate::protocol::{ErrorCode, RpcError};
-use crate::transport::http_error::jsonrpc_error;
 
 /// Which `Host` names (and so which `Origin`s) are ours.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,18 +143,54 @@ fn host_name(authority: &str) -> &str {
     }
 }
 
-fn refuse(status: StatusCode, message: String) -> HttpResponse {
-    jsonrpc_error(
-        status,
-        None,
-        &RpcError::new(ErrorCode::InvalidRequest, message),
-    )
+/// Why a request was refused, before any MCP route looked at it. Transports render it
+/// (a JSON-RPC error body with [`AccessDenied::status`], and [`AccessDenied::challenge`]
+/// as `WWW-Authenticate` when there is one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccessDenied {
+    /// `Host` is not one of our names (DNS-rebinding protection); holds the name sent.
+    ForeignHost(String),
+    /// `Origin` is present and not ours; holds the origin sent.
+    ForeignOrigin(String),
+    /// Tokens are required and none (or a wrong one) was presented.
+    Unauthenticated,
+}
+
+impl AccessDenied {
+    /// 421 for a foreign `Host`, 403 for a foreign `Origin`, 401 without a valid token.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AccessDenied::ForeignHost(_) => StatusCode::MISDIRECTED_REQUEST,
+            AccessDenied::ForeignOrigin(_) => StatusCode::FORBIDDEN,
+            AccessDenied::Unauthenticated => StatusCode::UNAUTHORIZED,
+        }
+    }
+
+    /// The `WWW-Authenticate` challenge a 401 carries.
+    pub fn challenge(&self) -> Option<&'static str> {
+        matches!(self, AccessDenied::Unauthenticated).then_some("Bearer realm=\"actix-mcp\"")
+    }
+}
+
+impl std::fmt::Display for AccessDenied {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AccessDenied::ForeignHost(host) => write!(
+                f,
+                "Host {host:?} is not allowed; start the server with --allowed-host {host} if it should be"
+            ),
+            AccessDenied::ForeignOrigin(origin) => write!(f, "Origin {origin:?} is not allowed"),
+            AccessDenied::Unauthenticated => {
+                f.write_str("Unauthorized: send Authorization: Bearer <token>")
+            }
+        }
+    }
 }
 
 impl AccessPolicy {
-    /// Admits the request (returning its principal) or answers it: 421 for a foreign
-    /// `Host`, 403 for a foreign `Origin`, 401 for a missing or wrong bearer token.
-    pub fn admit(&self, req: &HttpRequest) -> Result<Option<Principal>, Box<HttpResponse>> {
+    /// Admits the request (returning its principal) or says why not: a foreign `Host`,
+    /// a foreign `Origin`, or a missing or wrong bearer token.
+    pub fn admit(&self, req: &HttpRequest) -> Result<Option<Principal>, AccessDenied> {
         if self.allowed_hosts != AllowedHosts::Any {
             let host = req
                 .headers()
@@ -169,20 +203,14 @@ impl AccessPolicy {
                     host,
                     "request refused: Host is not allowed (DNS-rebinding protection)"
                 );
-                return Err(Box::new(refuse(
-                    StatusCode::MISDIRECTED_REQUEST,
-                    format!("Host {host:?} is not allowed; start the server with --allowed-host {host} if it should be"),
-                )));
+                return Err(AccessDenied::ForeignHost(host.to_owned()));
             }
         }
         if let Some(origin) = req.headers().get(header::ORIGIN) {
             let origin = origin.to_str().unwrap_or("null");
             if !self.origin_allowed(origin) {
                 tracing::warn!(origin, "request refused: Origin is not allowed");
-                return Err(Box::new(refuse(
-                    StatusCode::FORBIDDEN,
-                    format!("Origin {origin:?} is not allowed"),
-                )));
+                return Err(AccessDenied::ForeignOrigin(origin.to_owned()));
             }
         }
         self.authenticate(req)
@@ -202,7 +230,7 @@ impl AccessPolicy {
         matches!(scheme, "http" | "https") && self.allowed_hosts.admits(host_name(authority))
     }
 
-    fn authenticate(&self, req: &HttpRequest) -> Result<Option<Principal>, Box<HttpResponse>> {
+    fn authenticate(&self, req: &HttpRequest) -> Result<Option<Principal>, AccessDenied> {
         if self.bearer_tokens.is_empty() {
             return Ok(None);
         }
@@ -227,17 +255,7 @@ impl AccessPolicy {
             Some(token) if !presented.is_empty() => {
                 Ok(Some(Principal(Arc::from(token.principal.as_str()))))
             }
-            _ => {
-                let mut response = refuse(
-                    StatusCode::UNAUTHORIZED,
-                    "Unauthorized: send Authorization: Bearer <token>".into(),
-                );
-                response.headers_mut().insert(
-                    header::WWW_AUTHENTICATE,
-                    header::HeaderValue::from_static("Bearer realm=\"actix-mcp\""),
-                );
-                Err(Box::new(response))
-            }
+            _ => Err(AccessDenied::Unauthenticated),
         }
     }
 }
@@ -340,7 +358,7 @@ mod tests {
         ] {
             let refused = policy.admit(&req(bad)).unwrap_err();
             assert_eq!(refused.status(), 401, "{bad:?}");
-            assert!(refused.headers().contains_key("www-authenticate"));
+            assert!(refused.challenge().is_some());
         }
         assert!(!format!("{:?}", policy.bearer_tokens).contains("secret"));
     }

@@ -54,6 +54,7 @@ pub mod schema;
 pub mod server;
 pub mod session;
 pub mod shutdown;
+pub mod state;
 pub mod telemetry;
 pub mod tool;
 pub mod transport;

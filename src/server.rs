@@ -1,8 +1,9 @@
-//! The server object: builds the shared state (registry actor, tool actors, tool
-//! runtime) once, and mounts the MCP routes into any actix-web `App`.
+//! The server object: builds the shared state ([`crate::state`]: registry actor, tool
+//! catalog, tool runtime) once, and mounts the MCP routes into any actix-web `App`.
 //!
-//! Owns: construction and lifetime of everything shared by all workers. Must not:
-//! handle requests (transports do) or hold per-session state (session actors do).
+//! Owns: construction and lifetime of everything shared by all workers, and the
+//! run-time changes to what is offered. Must not: handle requests (transports do) or
+//! hold per-session state (session actors do).
 
 use actix::prelude::*;
 use actix_web::web;
@@ -11,80 +12,14 @@ use std::sync::{Arc, RwLock};
 
 use crate::config::McpConfig;
 use crate::executor::Executor;
-use crate::methods::lifecycle::{Offers, ServerInfo};
+use crate::methods::lifecycle::ServerInfo;
 use crate::prompt::Prompt;
 use crate::registry::{Registry, SessionDirectory, Shutdown};
 use crate::resource::{Resource, ResourceCatalog, ResourceTemplate};
 use crate::session::ListKind;
+use crate::state::{Catalogs, ServerState};
 use crate::tool::{CatalogError, Tool, ToolCatalog, ToolRuntime};
 use crate::transport;
-
-/// State shared by every worker, session and handler.
-pub struct ServerState {
-    pub config: McpConfig,
-    pub info: ServerInfo,
-    /// Tools, resources and prompts; replaced whole (copy-on-write) when they change
-    /// at run time, so a request always sees one consistent set.
-    catalogs: RwLock<Catalogs>,
-    pub registry: Addr<Registry>,
-    /// The registry's table, read by transports to find a message's session.
-    pub sessions: SessionDirectory,
-    /// Runs every handler (tools, resources, prompts, completions) on the tool runtime.
-    pub(crate) executor: Executor,
-    /// Thread the registry actor runs on; stopped with the server.
-    registry_arbiter: Arbiter,
-    /// Threads tool calls run on; kept alive as long as any session may call a tool.
-    _tool_runtime: ToolRuntime,
-}
-
-/// One consistent snapshot of everything the server offers.
-#[derive(Clone)]
-pub struct Catalogs {
-    pub tools: Arc<ToolCatalog>,
-    pub resources: Arc<ResourceCatalog>,
-    pub prompts: Arc<Vec<Prompt>>,
-}
-
-impl Catalogs {
-    /// What `initialize` declares.
-    pub fn offers(&self) -> Offers {
-        Offers {
-            tools: !self.tools.is_empty(),
-            resources: !self.resources.is_empty(),
-            prompts: !self.prompts.is_empty(),
-            completions: self.resources.has_completers()
-                || self.prompts.iter().any(Prompt::has_completers),
-        }
-    }
-}
-
-impl ServerState {
-    /// The current tools, resources and prompts (cheap: three `Arc` clones).
-    pub fn catalogs(&self) -> Catalogs {
-        self.catalogs
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
-    }
-
-    /// Applies `change` to the catalogs; `Ok(true)` when something changed.
-    fn change_catalogs<E>(
-        &self,
-        change: impl FnOnce(&mut Catalogs) -> Result<bool, E>,
-    ) -> Result<bool, E> {
-        let mut catalogs = self
-            .catalogs
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        change(&mut catalogs)
-    }
-}
-
-impl Drop for ServerState {
-    fn drop(&mut self) {
-        self.registry_arbiter.stop();
-    }
-}
 
 /// Why a server could not be built.
 #[derive(Debug)]
@@ -257,10 +192,7 @@ impl McpServer {
     /// The routes carry their own app data, so they never clash with the app's.
     pub fn configure(&self) -> impl Fn(&mut web::ServiceConfig) + Clone + 'static {
         let state = web::Data::from(Arc::clone(&self.state));
-        move |cfg| {
-            transport::streamable::mount(cfg, &state);
-            transport::sse::mount(cfg, &state);
-        }
+        move |cfg| transport::mount(cfg, &state)
     }
 
     pub fn config(&self) -> &McpConfig {

@@ -31,7 +31,7 @@ use crate::config::McpConfig;
 use crate::context::RequestContext;
 use crate::executor::Job;
 use crate::protocol::{ErrorCode, LogLevel, ProtocolVersion, RpcError};
-use crate::server::Catalogs;
+use crate::state::Catalogs;
 use lifecycle::{Negotiated, Offers};
 
 /// Names of the notifications we handle or send, and the methods transports look at.

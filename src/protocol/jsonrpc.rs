@@ -79,6 +79,22 @@ impl ParseFailure {
         }
     }
 
+    /// The body is not JSON at all (-32700).
+    pub fn not_json(error: &serde_json::Error) -> Self {
+        ParseFailure {
+            id: None,
+            error: RpcError::new(ErrorCode::ParseError, format!("Parse error: {error}")),
+        }
+    }
+
+    /// A batch (JSON array) where only single messages are accepted (-32600).
+    pub fn batch_not_accepted() -> Self {
+        ParseFailure::invalid(
+            None,
+            "JSON-RPC batches are not accepted here; send one message per request",
+        )
+    }
+
     pub fn is_parse_error(&self) -> bool {
         self.error.code == ErrorCode::ParseError.code()
     }
@@ -89,15 +105,9 @@ impl ParseFailure {
 /// Arrays (batches) are refused here: only sessions that negotiated 2025-03-26 may batch,
 /// and the transport that allows it unpacks the array itself and calls [`Message::from_value`].
 pub fn parse_message(body: &[u8]) -> Result<Message, ParseFailure> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| ParseFailure {
-        id: None,
-        error: RpcError::new(ErrorCode::ParseError, format!("Parse error: {e}")),
-    })?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| ParseFailure::not_json(&e))?;
     if value.is_array() {
-        return Err(ParseFailure::invalid(
-            None,
-            "JSON-RPC batches are not accepted here; send one message per request",
-        ));
+        return Err(ParseFailure::batch_not_accepted());
     }
     Message::from_value(value)
 }

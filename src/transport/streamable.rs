@@ -6,28 +6,32 @@
 //!
 //! A GET without a session id comes from a legacy-only client pointed at `/mcp`: it
 //! gets a legacy HTTP+SSE session (first event `endpoint`), so it connects too.
+//!
+//! Owns: the `/mcp` routes, content negotiation (`Accept`, `Content-Type`) and the
+//! choice between a JSON and an SSE answer. Must not: frame SSE itself
+//! ([`super::event_stream`] does) or look into a message beyond what routing needs.
 
-use actix::Actor;
 use actix_web::{
-    http::{header, StatusCode},
-    web, HttpRequest, HttpResponse,
+    http::{
+        header::{self, HeaderName, HeaderValue},
+        StatusCode,
+    },
+    web, HttpRequest, HttpResponse, ResponseError,
 };
-use futures_util::{stream, StreamExt};
 use serde_json::Value;
 use std::sync::Arc;
 
-use super::http_error::{self, jsonrpc_error};
-use super::sse::{encode, open_legacy_stream, sse_response};
+use super::body::{self, Batch, Incoming};
+use super::error::{jsonrpc_error, TransportError};
+use super::event_stream;
+use super::extract::{Admitted, McpHeaders, SessionHeaders, SESSION_HEADER};
+use super::open::{open_legacy_stream, open_session};
+use super::outbound_queue;
 use crate::access::Principal;
 use crate::methods::{lifecycle::discover_unsupported, names};
-use crate::protocol::{ErrorCode, Message, ParseFailure, ProtocolVersion, RpcError};
-use crate::registry::RouteError;
-use crate::server::ServerState;
-use crate::session::{Envelope, EventStream, Refusal, Session, SessionId, StreamItem, Wire};
-
-pub const SESSION_HEADER: &str = "mcp-session-id";
-pub const VERSION_HEADER: &str = "mcp-protocol-version";
-const LAST_EVENT_ID: &str = "last-event-id";
+use crate::protocol::{Message, ProtocolVersion};
+use crate::session::{Envelope, EventStream, SessionId, StreamItem, Wire};
+use crate::state::ServerState;
 
 /// Adds the `/mcp` route (relative to the current scope).
 pub(crate) fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<ServerState>) {
@@ -38,7 +42,7 @@ pub(crate) fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<ServerState>
             .route(web::get().to(get))
             .route(web::delete().to(delete))
             .default_service(web::to(|| async {
-                http_error::method_not_allowed("GET, POST, DELETE")
+                TransportError::MethodNotAllowed("GET, POST, DELETE").error_response()
             })),
     );
 }
@@ -61,98 +65,26 @@ fn accepts(req: &HttpRequest, mime: &str) -> bool {
     })
 }
 
-fn not_acceptable(needs: &str) -> HttpResponse {
-    jsonrpc_error(
-        StatusCode::NOT_ACCEPTABLE,
-        None,
-        &RpcError::new(
-            ErrorCode::InvalidRequest,
-            format!("Not Acceptable: the Accept header must list {needs}"),
-        ),
+/// Whether the body is declared as `application/json` (parameters allowed).
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
+}
+
+fn missing_session() -> TransportError {
+    TransportError::BadRequest(
+        "Missing Mcp-Session-Id header: send `initialize` first to open a session".into(),
     )
 }
 
-/// `MCP-Protocol-Version`: absent is fine (the session's negotiated revision applies;
-/// without a session the spec's default, 2025-03-26); a revision we do not speak is 400.
-fn version_header(req: &HttpRequest) -> Result<Option<ProtocolVersion>, Box<HttpResponse>> {
-    let Some(raw) = req.headers().get(VERSION_HEADER) else {
-        return Ok(None);
-    };
-    raw.to_str()
-        .ok()
-        .and_then(ProtocolVersion::parse)
-        .map(Some)
-        .ok_or_else(|| {
-            Box::new(jsonrpc_error(
-                StatusCode::BAD_REQUEST,
-                None,
-                &RpcError::new(
-                    ErrorCode::InvalidRequest,
-                    format!(
-                        "Unsupported MCP-Protocol-Version {:?}; supported: {}",
-                        String::from_utf8_lossy(raw.as_bytes()),
-                        ProtocolVersion::ALL.map(ProtocolVersion::as_str).join(", ")
-                    ),
-                ),
-            ))
-        })
-}
-
-/// `Mcp-Session-Id`, if sent. An id we could never have issued is unknown (404), so
-/// the client starts over with `initialize`.
-fn session_header(req: &HttpRequest) -> Result<Option<SessionId>, Box<HttpResponse>> {
-    match req.headers().get(SESSION_HEADER) {
-        None => Ok(None),
-        Some(raw) => raw
-            .to_str()
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .map(Some)
-            .ok_or_else(|| Box::new(http_error::session_not_found())),
-    }
-}
-
-fn missing_session() -> HttpResponse {
-    http_error::bad_request(
-        "Missing Mcp-Session-Id header: send `initialize` first to open a session",
-    )
-}
-
-fn refused(refusal: Refusal) -> HttpResponse {
-    let message = match refusal {
-        Refusal::WrongTransport => return http_error::session_not_found(),
-        Refusal::BatchNotAllowed(version) => format!(
-            "JSON-RPC batches are accepted only from sessions at protocol 2025-03-26 (this session: {})",
-            version.map_or("not initialized", ProtocolVersion::as_str)
-        ),
-        Refusal::UnknownEventId => "Last-Event-ID does not name a stream of this session".into(),
-        Refusal::DuplicateRequestId(id) => {
-            format!("Request id {id} is already in use by a request in flight")
-        }
-    };
-    http_error::bad_request(message)
-}
-
-fn route_failed(error: RouteError) -> HttpResponse {
-    match error {
-        RouteError::UnknownSession => http_error::session_not_found(),
-        RouteError::Refused(refusal) => refused(refusal),
-    }
-}
-
-fn parse_failed(failure: ParseFailure) -> HttpResponse {
-    jsonrpc_error(StatusCode::BAD_REQUEST, failure.id.as_ref(), &failure.error)
-}
-
-async fn route(
-    state: &ServerState,
-    id: SessionId,
-    principal: Option<Principal>,
-    envelope: Envelope,
-) -> Result<(), HttpResponse> {
-    super::route(state, id, principal, envelope)
-        .await
-        .map_err(route_failed)
+/// A session's whole answer as `application/json`.
+fn json_answer(body: Box<str>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(String::from(body))
 }
 
 /// Turns a POST's answer stream into the response: JSON when the session's first item
@@ -163,113 +95,67 @@ async fn answer_from(
     mut answers: EventStream,
 ) -> HttpResponse {
     match answers.first().await {
-        Some(StreamItem::Json(body)) => HttpResponse::Ok()
-            .content_type("application/json")
-            .body(String::from(body)),
-        Some(first) => stream_response(req, state, first, answers),
+        Some(StreamItem::Json(body)) => json_answer(body),
+        Some(first) => event_stream::starting_with(req, state, first, answers),
         // Cancelled before it was answered: nothing will follow.
         None => HttpResponse::Accepted().finish(),
     }
 }
 
-fn stream_response(
-    req: &HttpRequest,
-    state: &ServerState,
-    first: StreamItem,
-    rest: EventStream,
-) -> HttpResponse {
-    let retry = matches!(first, StreamItem::Prime { .. }).then_some(state.config.sse_retry);
-    let events =
-        stream::once(async move { Ok(encode(first)) }).chain(rest.map(|item| item.map(encode)));
-    sse_response(req, state, events, retry)
-}
-
 /// `POST /mcp`.
 pub async fn post(
+    Admitted(principal): Admitted,
+    headers: McpHeaders,
     req: HttpRequest,
-    body: web::Payload,
+    payload: web::Payload,
     state: web::Data<ServerState>,
-) -> HttpResponse {
-    let principal = match state.config.access.admit(&req) {
-        Ok(principal) => principal,
-        Err(response) => return *response,
-    };
+) -> Result<HttpResponse, TransportError> {
     if !(accepts(&req, "application/json") && accepts(&req, "text/event-stream")) {
-        return not_acceptable("both application/json and text/event-stream");
+        return Err(TransportError::NotAcceptable(
+            "both application/json and text/event-stream",
+        ));
     }
-    let is_json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if !is_json {
-        return jsonrpc_error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            None,
-            &RpcError::new(
-                ErrorCode::InvalidRequest,
-                "Unsupported Media Type: Content-Type must be application/json",
-            ),
-        );
+    if !is_json(&req) {
+        return Err(TransportError::UnsupportedMediaType);
     }
-    let (version, session) = match (version_header(&req), session_header(&req)) {
-        (Ok(version), Ok(session)) => (version, session),
-        (Err(response), _) | (_, Err(response)) => return *response,
-    };
-    let bytes = match super::read_body(&req, body, state.config.max_body_bytes).await {
-        Ok(bytes) => bytes,
-        Err(response) => return *response,
-    };
-    let value: Value = match serde_json::from_slice(&bytes) {
-        Ok(value) => value,
-        Err(e) => {
-            return jsonrpc_error(
-                StatusCode::BAD_REQUEST,
-                None,
-                &RpcError::new(ErrorCode::ParseError, format!("Parse error: {e}")),
-            )
+    let SessionHeaders { session, version } = headers.session()?;
+    let message = match body::read(&req, payload, state.config.max_body_bytes).await? {
+        Incoming::Single(message) => message,
+        Incoming::Batch(batch) => {
+            let id = session.ok_or_else(missing_session)?;
+            return post_batch(&req, &state, id, principal, version, batch).await;
         }
-    };
-    let state = state.into_inner();
-    if let Value::Array(items) = value {
-        let Some(id) = session else {
-            return missing_session();
-        };
-        return post_batch(&req, &state, id, principal, version, items).await;
-    }
-    let message = match Message::from_value(value) {
-        Ok(message) => message,
-        Err(failure) => return parse_failed(failure),
     };
     let is_request = matches!(message, Message::Request { .. });
     match (message.method(), session) {
         (Some(names::INITIALIZE), None) if is_request => {
-            open_session(&req, &state, principal, version, message).await
+            initialize(&req, &state.into_inner(), principal, version, message).await
         }
-        (Some(names::INITIALIZE), Some(_)) => http_error::bad_request(
-            "initialize opens a new session: send it without an Mcp-Session-Id header",
-        ),
+        (Some(names::INITIALIZE), Some(_)) => Err(TransportError::BadRequest(
+            "initialize opens a new session: send it without an Mcp-Session-Id header".into(),
+        )),
         (Some(names::SERVER_DISCOVER), None) => {
             // 2026-07-28 clients probe with this; a JSON-RPC error makes them fall back.
             let id = match &message {
                 Message::Request { id, .. } => Some(id),
                 _ => None,
             };
-            jsonrpc_error(StatusCode::NOT_FOUND, id, &discover_unsupported())
+            Ok(jsonrpc_error(
+                StatusCode::NOT_FOUND,
+                id,
+                &discover_unsupported(),
+            ))
         }
-        (_, None) => missing_session(),
+        (_, None) => Err(missing_session()),
         (_, Some(id)) if is_request => {
-            let (sink, answers) = super::outbound_queue(&state);
+            let (sink, answers) = outbound_queue(&state);
             let envelope = Envelope::Post {
                 message,
                 protocol_version: version,
                 reply: Some(sink),
             };
-            match route(&state, id, principal.clone(), envelope).await {
-                Ok(()) => answer_from(&req, &state, answers).await,
-                Err(response) => response,
-            }
+            state.sessions.deliver(&id, &principal, envelope).await?;
+            Ok(answer_from(&req, &state, answers).await)
         }
         (_, Some(id)) => {
             let envelope = Envelope::Post {
@@ -277,155 +163,119 @@ pub async fn post(
                 protocol_version: version,
                 reply: None,
             };
-            match route(&state, id, principal.clone(), envelope).await {
-                Ok(()) => HttpResponse::Accepted().finish(),
-                Err(response) => response,
-            }
+            state.sessions.deliver(&id, &principal, envelope).await?;
+            Ok(HttpResponse::Accepted().finish())
         }
     }
 }
 
-/// `initialize` without a session: start a session actor, register it, answer with its id.
-async fn open_session(
+/// `initialize` without a session: open one, hand it the request, answer with its id.
+async fn initialize(
     req: &HttpRequest,
     state: &Arc<ServerState>,
     principal: Option<Principal>,
     version: Option<ProtocolVersion>,
     initialize: Message,
-) -> HttpResponse {
+) -> Result<HttpResponse, TransportError> {
     let id = SessionId::new_random();
-    let session = Session::new(id, Arc::clone(state), Wire::streamable(&state.config)).start();
-    if let Err(response) = super::register(state, id, session.clone(), principal.clone()).await {
-        // Never registered, never reachable: stop it now rather than at its init timeout.
-        session.do_send(Envelope::Terminate {
-            protocol_version: None,
-        });
-        return *response;
-    }
-    let (sink, mut answers) = super::outbound_queue(state);
+    let wire = Wire::streamable(&state.config);
+    open_session(state, id, wire, principal.clone()).await?;
+    let (sink, mut answers) = outbound_queue(state);
     let envelope = Envelope::Post {
         message: initialize,
         protocol_version: version,
         reply: Some(sink),
     };
-    if let Err(response) = route(state, id, principal.clone(), envelope).await {
-        return response;
-    }
+    state.sessions.deliver(&id, &principal, envelope).await?;
     let mut response = match answers.first().await {
         Some(StreamItem::Json(body)) => {
             // A failed initialize stops its session: hand out no id for it.
             let initialized =
                 serde_json::from_str::<Value>(&body).is_ok_and(|v| v.get("result").is_some());
-            let response = HttpResponse::Ok()
-                .content_type("application/json")
-                .body(String::from(body));
+            let response = json_answer(body);
             if !initialized {
-                return response;
+                return Ok(response);
             }
             response
         }
-        Some(first) => stream_response(req, state, first, answers),
-        None => return HttpResponse::InternalServerError().finish(),
+        Some(first) => event_stream::starting_with(req, state, first, answers),
+        None => return Err(TransportError::Internal),
     };
-    if let Ok(value) = header::HeaderValue::from_str(&id.to_string()) {
+    if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
         response
             .headers_mut()
-            .insert(header::HeaderName::from_static(SESSION_HEADER), value);
+            .insert(HeaderName::from_static(SESSION_HEADER), value);
     }
-    response
+    Ok(response)
 }
 
+/// A JSON-RPC batch for session `id` (the session refuses it unless at 2025-03-26).
 async fn post_batch(
     req: &HttpRequest,
     state: &ServerState,
     id: SessionId,
     principal: Option<Principal>,
     version: Option<ProtocolVersion>,
-    items: Vec<Value>,
-) -> HttpResponse {
-    if items.is_empty() {
-        return http_error::bad_request("Invalid Request: empty batch");
-    }
-    let mut messages = Vec::with_capacity(items.len());
-    for item in items {
-        match Message::from_value(item) {
-            Ok(message) => messages.push(message),
-            Err(failure) => return parse_failed(failure),
-        }
-    }
+    batch: Batch,
+) -> Result<HttpResponse, TransportError> {
+    let messages = batch.into_messages()?;
     let has_requests = messages
         .iter()
         .any(|m| matches!(m, Message::Request { .. }));
-    let (sink, answers) = super::outbound_queue(state);
+    let (sink, answers) = outbound_queue(state);
     let envelope = Envelope::PostBatch {
         messages,
         protocol_version: version,
         reply: sink,
     };
-    match route(state, id, principal.clone(), envelope).await {
-        Ok(()) if has_requests => answer_from(req, state, answers).await,
-        Ok(()) => HttpResponse::Accepted().finish(),
-        Err(response) => response,
+    state.sessions.deliver(&id, &principal, envelope).await?;
+    if has_requests {
+        Ok(answer_from(req, state, answers).await)
+    } else {
+        Ok(HttpResponse::Accepted().finish())
     }
 }
 
 /// `GET /mcp`: the standalone stream, a resumption, or (no session) a legacy stream.
-pub async fn get(req: HttpRequest, state: web::Data<ServerState>) -> HttpResponse {
-    let principal = match state.config.access.admit(&req) {
-        Ok(principal) => principal,
-        Err(response) => return *response,
-    };
+pub async fn get(
+    Admitted(principal): Admitted,
+    headers: McpHeaders,
+    req: HttpRequest,
+    state: web::Data<ServerState>,
+) -> Result<HttpResponse, TransportError> {
     if !accepts(&req, "text/event-stream") {
-        return not_acceptable("text/event-stream");
+        return Err(TransportError::NotAcceptable("text/event-stream"));
     }
-    let (version, session) = match (version_header(&req), session_header(&req)) {
-        (Ok(version), Ok(session)) => (version, session),
-        (Err(response), _) | (_, Err(response)) => return *response,
-    };
+    let SessionHeaders { session, version } = headers.session()?;
     let state = state.into_inner();
     let Some(id) = session else {
-        let opened_at = state.config.mcp_path.clone();
-        return open_legacy_stream(req, state, &opened_at, principal).await;
+        return open_legacy_stream(&req, &state, &state.config.mcp_path, principal).await;
     };
-    let last_event_id = req
-        .headers()
-        .get(LAST_EVENT_ID)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let (sink, mut events) = super::outbound_queue(&state);
+    let (sink, mut events) = outbound_queue(&state);
     let envelope = Envelope::OpenStream {
-        last_event_id,
+        last_event_id: headers.last_event_id().map(str::to_owned),
         protocol_version: version,
         sink,
     };
-    if let Err(response) = route(&state, id, principal.clone(), envelope).await {
-        return response;
-    }
+    state.sessions.deliver(&id, &principal, envelope).await?;
     // The session queued a priming event (2025-11-25+) before it said yes.
-    match events.ready_item() {
-        Some(first) => stream_response(&req, &state, first, events),
-        None => sse_response(&req, &state, events.map(|item| item.map(encode)), None),
-    }
+    Ok(match events.ready_item() {
+        Some(first) => event_stream::starting_with(&req, &state, first, events),
+        None => event_stream::from_queue(&req, &state, events),
+    })
 }
 
 /// `DELETE /mcp`: end the session; its calls are cancelled and its id answers 404.
-pub async fn delete(req: HttpRequest, state: web::Data<ServerState>) -> HttpResponse {
-    let principal = match state.config.access.admit(&req) {
-        Ok(principal) => principal,
-        Err(response) => return *response,
-    };
-    let (version, session) = match (version_header(&req), session_header(&req)) {
-        (Ok(version), Ok(session)) => (version, session),
-        (Err(response), _) | (_, Err(response)) => return *response,
-    };
-    let Some(id) = session else {
-        return missing_session();
-    };
+pub async fn delete(
+    Admitted(principal): Admitted,
+    headers: McpHeaders,
+    state: web::Data<ServerState>,
+) -> Result<HttpResponse, TransportError> {
+    let SessionHeaders { session, version } = headers.session()?;
+    let id = session.ok_or_else(missing_session)?;
     let envelope = Envelope::Terminate {
         protocol_version: version,
     };
-    match route(&state, id, principal.clone(), envelope).await {
-        Ok(()) => HttpResponse::Ok().finish(),
-        Err(response) => response,
-    }
+    state.sessions.deliver(&id, &principal, envelope).await?;
+    Ok(HttpResponse::Ok().finish())
 }

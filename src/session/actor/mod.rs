@@ -29,7 +29,7 @@ use crate::methods::lifecycle::Negotiated;
 use crate::methods::SessionState;
 use crate::protocol::{response_error, response_ok, ProtocolVersion, RequestId, RpcError};
 use crate::registry::Unregister;
-use crate::server::ServerState;
+use crate::state::ServerState;
 
 /// How many envelopes may wait in a session's mailbox before the HTTP handler waits.
 const MAILBOX_CAPACITY: usize = 64;

@@ -2,15 +2,27 @@
 //!
 //! A Model Context Protocol server built from actix actors and served by actix-web.
 //!
-//! Where things are:
-//! - A request enters in [`transport`]: `streamable` (`POST|GET|DELETE /mcp`) or `sse`
-//!   (`GET /sse`, `POST /messages`).
-//! - The [`registry`] actor knows every session and routes each request to it.
-//! - A [`session`] actor per client session runs the MCP lifecycle and owns its streams.
-//! - [`methods`] holds one module per MCP method family.
-//! - [`tool`] defines tools and the tool actors that run them; [`resource`] and
-//!   [`prompt`] define resources and prompts; the binary's are in [`builtins`].
-//! - [`protocol`] holds the JSON-RPC envelopes, error codes and protocol revisions.
+//! Where things are (a request's path, in order):
+//! - **Where a request enters**: `src/transport/` — `streamable.rs` (`POST|GET|DELETE
+//!   /mcp`) and `sse.rs` (`GET /sse`, `POST /messages`). Admission (Host, Origin,
+//!   bearer token) and the MCP headers are extractors (`extract.rs`); bodies are read
+//!   by `body.rs`; every refusal is a `TransportError` (`error.rs`); sessions are
+//!   opened in one place (`open.rs`). Transports speak HTTP, never MCP.
+//! - **Who knows every session**: the registry actor (`src/registry.rs`); transports
+//!   resolve a session id through its read-only directory and hand the session an
+//!   `Envelope`.
+//! - **Who owns a stream**: the session actor (`src/session/actor/`), one per client
+//!   session on either transport. It owns its event streams (`session/wire.rs`:
+//!   which stream carries which message, event ids, replay), its lifecycle, the
+//!   requests in flight and the requests it sent the client.
+//! - **Where a method is routed**: `src/methods/mod.rs` — `Method` (names and what each
+//!   needs), then one module per family that parses and executes its methods.
+//! - **Where a tool runs**: `src/executor.rs` runs every handler (tool, resource,
+//!   prompt, completion) on the tool runtime's threads (`src/tool/runtime.rs`), never
+//!   on an HTTP worker or an actor, with one timeout, panic and cancellation policy.
+//!   Handlers reach their client through [`RequestContext`].
+//! - **What you write**: [`Tool`], [`Resource`], [`ResourceTemplate`], [`Prompt`],
+//!   registered on [`McpServer::builder`], configured by [`McpConfig`].
 //!
 //! ```no_run
 //! use actix_mcp::{McpServer, Tool, ToolContext};
@@ -39,28 +51,45 @@
 //! }
 //! ```
 
+// The public API: what an embedder builds a server from.
 pub mod access;
-pub mod builtins;
 pub mod config;
-pub mod context;
-pub(crate) mod executor;
-pub(crate) mod methods;
-pub mod pagination;
 pub mod prompt;
 pub mod protocol;
-pub mod registry;
 pub mod resource;
-pub mod schema;
-pub mod server;
-pub mod session;
 pub mod shutdown;
-pub mod state;
 pub mod telemetry;
 pub mod tool;
-pub mod transport;
 
-pub use config::McpConfig;
+mod context;
+mod server;
+
+// The machinery behind it: where requests enter, who owns what, how they run.
+pub mod builtins;
+pub(crate) mod executor;
+pub(crate) mod methods;
+pub(crate) mod pagination;
+pub(crate) mod registry;
+pub(crate) mod schema;
+pub(crate) mod session;
+pub(crate) mod state;
+pub(crate) mod transport;
+
+pub use access::{AccessPolicy, AllowedHosts, BearerToken, Principal};
+pub use config::{McpConfig, ResponseMode};
 pub use context::{RequestContext, ToolContext};
+pub use prompt::{GetPromptResult, Prompt, PromptMessage};
 pub use protocol::{Annotations, Content, Icon, LogLevel, ProtocolVersion, ResourceContents, Role};
+pub use resource::{Resource, ResourceTemplate};
 pub use server::{BuildError, McpServer, McpServerBuilder};
-pub use tool::{CallToolResult, Structured, Tool, ToolAnnotations};
+pub use session::SessionId;
+pub use tool::{CallToolResult, CatalogError, Structured, Tool, ToolAnnotations};
+
+/// Everything a server's author usually needs: `use actix_mcp::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        CallToolResult, Content, GetPromptResult, LogLevel, McpConfig, McpServer, Prompt,
+        PromptMessage, RequestContext, Resource, ResourceContents, ResourceTemplate, Structured,
+        Tool, ToolAnnotations, ToolContext,
+    };
+}

@@ -6,11 +6,9 @@
 use actix_mcp::prompt::{GetPromptResult, Prompt, PromptMessage};
 use actix_mcp::protocol::ResourceContents;
 use actix_mcp::resource::{Resource, ResourceTemplate};
-use actix_mcp::{CallToolResult, Content, LogLevel, McpServer, Tool, ToolContext};
+use actix_mcp::{tool, CallToolResult, Content, LogLevel, McpServer, Tool, ToolContext};
 use actix_web::{App, HttpServer};
 use clap::Parser;
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::json;
 use std::time::Duration;
 
@@ -25,193 +23,197 @@ struct Cli {
     port: u16,
 }
 
-#[derive(Deserialize, JsonSchema)]
-struct NoArgs {}
-
-#[derive(Deserialize, JsonSchema)]
-struct SamplingArgs {
-    /// The prompt to send to the client's model.
-    prompt: String,
+/// Returns simple text content
+#[tool]
+async fn test_simple_text() -> &'static str {
+    "This is a simple text response for testing."
 }
 
-#[derive(Deserialize, JsonSchema)]
-struct ElicitationArgs {
+/// Returns image content
+#[tool]
+async fn test_image_content() -> Content {
+    Content::image(PNG, "image/png")
+}
+
+/// Returns audio content
+#[tool]
+async fn test_audio_content() -> Content {
+    Content::audio(WAV, "audio/wav")
+}
+
+/// Returns an embedded resource
+#[tool]
+async fn test_embedded_resource() -> Content {
+    Content::embedded_text(
+        "test://embedded-resource",
+        Some("text/plain"),
+        "This is an embedded resource content.",
+    )
+}
+
+/// Returns text, image and resource content
+#[tool]
+async fn test_multiple_content_types() -> Vec<Content> {
+    vec![
+        Content::text("Multiple content types test:"),
+        Content::image(PNG, "image/png"),
+        Content::embedded_text(
+            "test://mixed-content-resource",
+            Some("application/json"),
+            r#"{"test":"data","value":123}"#,
+        ),
+    ]
+}
+
+/// Sends log messages while it runs
+#[tool]
+async fn test_tool_with_logging(ctx: ToolContext) -> &'static str {
+    for (i, text) in [
+        "Tool execution started",
+        "Tool processing data",
+        "Tool execution completed",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if i > 0 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        ctx.log(LogLevel::Info, None, text).await;
+    }
+    "Tool with logging executed successfully"
+}
+
+/// Reports progress while it runs
+#[tool]
+async fn test_tool_with_progress(ctx: ToolContext) -> &'static str {
+    for (step, progress) in [0.0, 50.0, 100.0].into_iter().enumerate() {
+        if step > 0 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let message = format!("Completed step {progress} of 100");
+        ctx.report_progress(progress, Some(100.0), Some(&message))
+            .await;
+    }
+    "Progress test completed"
+}
+
+/// Always fails, as a tool error the model can read
+#[tool]
+async fn test_error_handling() -> CallToolResult {
+    CallToolResult::error("This tool intentionally returns an error for testing")
+}
+
+/// Asks the client's model to answer a prompt
+#[tool]
+async fn test_sampling(
+    /// The prompt to send to the client's model.
+    prompt: String,
+    ctx: ToolContext,
+) -> Result<String, String> {
+    let answer = ctx
+        .create_message(json!({
+            "messages": [{"role": "user", "content": {"type": "text", "text": prompt}}],
+            "maxTokens": 100
+        }))
+        .await
+        .map_err(|e| format!("Sampling failed: {}", e.message))?;
+    let text = answer["content"]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    Ok(format!("LLM response: {text}"))
+}
+
+/// Asks the user for a username and an email address
+#[tool]
+async fn test_elicitation(
     /// The message to show the user.
     message: String,
+    ctx: ToolContext,
+) -> Result<String, String> {
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "username": {"type": "string", "description": "User's response"},
+            "email": {"type": "string", "description": "User's email address"}
+        },
+        "required": ["username", "email"]
+    });
+    elicit(
+        &ctx,
+        json!({"message": message, "requestedSchema": schema}),
+        "User response",
+    )
+    .await
+}
+
+/// Elicitation with a default for every primitive type
+#[tool]
+async fn test_elicitation_sep1034_defaults(ctx: ToolContext) -> Result<String, String> {
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "description": "User name", "default": "John Doe"},
+            "age": {"type": "integer", "description": "User age", "default": 30},
+            "score": {"type": "number", "description": "User score", "default": 95.5},
+            "status": {"type": "string", "description": "User status",
+                       "enum": ["active", "inactive", "pending"], "default": "active"},
+            "verified": {"type": "boolean", "description": "Verification status", "default": true}
+        },
+        "required": []
+    });
+    elicit(&ctx, json!({"message": "Please review and update the form fields with defaults", "requestedSchema": schema}), "Elicitation completed").await
+}
+
+/// Elicitation with every enum form
+#[tool]
+async fn test_elicitation_sep1330_enums(ctx: ToolContext) -> Result<String, String> {
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "untitledSingle": {"type": "string", "description": "Select one option",
+                               "enum": ["option1", "option2", "option3"]},
+            "titledSingle": {"type": "string", "description": "Select one option with titles",
+                             "oneOf": [{"const": "value1", "title": "First Option"},
+                                       {"const": "value2", "title": "Second Option"},
+                                       {"const": "value3", "title": "Third Option"}]},
+            "legacyEnum": {"type": "string", "description": "Select one option (legacy)",
+                           "enum": ["opt1", "opt2", "opt3"],
+                           "enumNames": ["Option One", "Option Two", "Option Three"]},
+            "untitledMulti": {"type": "array", "description": "Select multiple options",
+                              "minItems": 1, "maxItems": 3,
+                              "items": {"type": "string", "enum": ["option1", "option2", "option3"]}},
+            "titledMulti": {"type": "array", "description": "Select multiple options with titles",
+                            "minItems": 1, "maxItems": 3,
+                            "items": {"anyOf": [{"const": "value1", "title": "First Choice"},
+                                                {"const": "value2", "title": "Second Choice"},
+                                                {"const": "value3", "title": "Third Choice"}]}}
+        },
+        "required": []
+    });
+    elicit(
+        &ctx,
+        json!({"message": "Please select options from the enum fields", "requestedSchema": schema}),
+        "Elicitation completed",
+    )
+    .await
 }
 
 fn tools() -> Vec<Tool> {
     vec![
-        Tool::new(
-            "test_simple_text",
-            "Returns simple text content",
-            |_: NoArgs, _ctx: ToolContext| async { "This is a simple text response for testing." },
-        ),
-        Tool::new(
-            "test_image_content",
-            "Returns image content",
-            |_: NoArgs, _ctx: ToolContext| async { Content::image(PNG, "image/png") },
-        ),
-        Tool::new(
-            "test_audio_content",
-            "Returns audio content",
-            |_: NoArgs, _ctx: ToolContext| async { Content::audio(WAV, "audio/wav") },
-        ),
-        Tool::new(
-            "test_embedded_resource",
-            "Returns an embedded resource",
-            |_: NoArgs, _ctx: ToolContext| async {
-                Content::embedded_text(
-                    "test://embedded-resource",
-                    Some("text/plain"),
-                    "This is an embedded resource content.",
-                )
-            },
-        ),
-        Tool::new(
-            "test_multiple_content_types",
-            "Returns text, image and resource content",
-            |_: NoArgs, _ctx: ToolContext| async {
-                vec![
-                    Content::text("Multiple content types test:"),
-                    Content::image(PNG, "image/png"),
-                    Content::embedded_text(
-                        "test://mixed-content-resource",
-                        Some("application/json"),
-                        r#"{"test":"data","value":123}"#,
-                    ),
-                ]
-            },
-        ),
-        Tool::new(
-            "test_tool_with_logging",
-            "Sends log messages while it runs",
-            |_: NoArgs, ctx: ToolContext| async move {
-                for (i, text) in [
-                    "Tool execution started",
-                    "Tool processing data",
-                    "Tool execution completed",
-                ]
-                .into_iter()
-                .enumerate()
-                {
-                    if i > 0 {
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                    }
-                    ctx.log(LogLevel::Info, None, text).await;
-                }
-                "Tool with logging executed successfully"
-            },
-        ),
-        Tool::new(
-            "test_tool_with_progress",
-            "Reports progress while it runs",
-            |_: NoArgs, ctx: ToolContext| async move {
-                for (step, progress) in [0.0, 50.0, 100.0].into_iter().enumerate() {
-                    if step > 0 {
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                    }
-                    let message = format!("Completed step {progress} of 100");
-                    ctx.report_progress(progress, Some(100.0), Some(&message))
-                        .await;
-                }
-                "Progress test completed"
-            },
-        ),
-        Tool::new(
-            "test_error_handling",
-            "Always fails, as a tool error the model can read",
-            |_: NoArgs, _ctx: ToolContext| async {
-                CallToolResult::error("This tool intentionally returns an error for testing")
-            },
-        ),
-        Tool::new(
-            "test_sampling",
-            "Asks the client's model to answer a prompt",
-            |args: SamplingArgs, ctx: ToolContext| async move {
-                let answer = ctx
-                    .create_message(json!({
-                        "messages": [{"role": "user", "content": {"type": "text", "text": args.prompt}}],
-                        "maxTokens": 100
-                    }))
-                    .await
-                    .map_err(|e| format!("Sampling failed: {}", e.message))?;
-                let text = answer["content"]["text"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
-                Ok::<_, String>(format!("LLM response: {text}"))
-            },
-        ),
-        Tool::new(
-            "test_elicitation",
-            "Asks the user for a username and an email address",
-            |args: ElicitationArgs, ctx: ToolContext| async move {
-                let schema = json!({
-                    "type": "object",
-                    "properties": {
-                        "username": {"type": "string", "description": "User's response"},
-                        "email": {"type": "string", "description": "User's email address"}
-                    },
-                    "required": ["username", "email"]
-                });
-                elicit(
-                    &ctx,
-                    json!({"message": args.message, "requestedSchema": schema}),
-                    "User response",
-                )
-                .await
-            },
-        ),
-        Tool::new(
-            "test_elicitation_sep1034_defaults",
-            "Elicitation with a default for every primitive type",
-            |_: NoArgs, ctx: ToolContext| async move {
-                let schema = json!({
-                    "type": "object",
-                    "properties": {
-                        "name": {"type": "string", "description": "User name", "default": "John Doe"},
-                        "age": {"type": "integer", "description": "User age", "default": 30},
-                        "score": {"type": "number", "description": "User score", "default": 95.5},
-                        "status": {"type": "string", "description": "User status",
-                                   "enum": ["active", "inactive", "pending"], "default": "active"},
-                        "verified": {"type": "boolean", "description": "Verification status", "default": true}
-                    },
-                    "required": []
-                });
-                elicit(&ctx, json!({"message": "Please review and update the form fields with defaults", "requestedSchema": schema}), "Elicitation completed").await
-            },
-        ),
-        Tool::new(
-            "test_elicitation_sep1330_enums",
-            "Elicitation with every enum form",
-            |_: NoArgs, ctx: ToolContext| async move {
-                let schema = json!({
-                    "type": "object",
-                    "properties": {
-                        "untitledSingle": {"type": "string", "description": "Select one option",
-                                           "enum": ["option1", "option2", "option3"]},
-                        "titledSingle": {"type": "string", "description": "Select one option with titles",
-                                         "oneOf": [{"const": "value1", "title": "First Option"},
-                                                   {"const": "value2", "title": "Second Option"},
-                                                   {"const": "value3", "title": "Third Option"}]},
-                        "legacyEnum": {"type": "string", "description": "Select one option (legacy)",
-                                       "enum": ["opt1", "opt2", "opt3"],
-                                       "enumNames": ["Option One", "Option Two", "Option Three"]},
-                        "untitledMulti": {"type": "array", "description": "Select multiple options",
-                                          "minItems": 1, "maxItems": 3,
-                                          "items": {"type": "string", "enum": ["option1", "option2", "option3"]}},
-                        "titledMulti": {"type": "array", "description": "Select multiple options with titles",
-                                        "minItems": 1, "maxItems": 3,
-                                        "items": {"anyOf": [{"const": "value1", "title": "First Choice"},
-                                                            {"const": "value2", "title": "Second Choice"},
-                                                            {"const": "value3", "title": "Third Choice"}]}}
-                    },
-                    "required": []
-                });
-                elicit(&ctx, json!({"message": "Please select options from the enum fields", "requestedSchema": schema}), "Elicitation completed").await
-            },
-        ),
+        test_simple_text(),
+        test_image_content(),
+        test_audio_content(),
+        test_embedded_resource(),
+        test_multiple_content_types(),
+        test_tool_with_logging(),
+        test_tool_with_progress(),
+        test_error_handling(),
+        test_sampling(),
+        test_elicitation(),
+        test_elicitation_sep1034_defaults(),
+        test_elicitation_sep1330_enums(),
     ]
 }
 

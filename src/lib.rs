@@ -9,7 +9,8 @@
 //! - A [`session`] actor per client session runs the MCP lifecycle and owns its streams.
 //! - [`methods`] holds one module per MCP method family.
 //! - [`tool`](mod@tool) defines tools and the tool actors that run them; [`resource`] and
-//!   [`prompt`] define resources and prompts; the binary's are in [`builtins`].
+//!   [`prompt`] define resources and prompts. The `actix-mcp` binary's own tools,
+//!   resource and prompt live with the binary (`src/builtins/`), not in this library.
 //! - [`protocol`] holds the JSON-RPC envelopes, error codes and protocol revisions.
 //!
 //! ```no_run
@@ -39,7 +40,6 @@
 //! ```
 
 pub mod access;
-pub mod builtins;
 pub mod config;
 pub mod context;
 pub mod methods;

@@ -1,7 +1,7 @@
 //! `echo`: a prompt that asks the model to process a message.
 
-use crate::prompt::{GetPromptResult, Prompt, PromptMessage};
-use crate::protocol::Content;
+use actix_mcp::prompt::{GetPromptResult, Prompt, PromptMessage};
+use actix_mcp::protocol::Content;
 
 pub fn echo_prompt() -> Prompt {
     Prompt::new(

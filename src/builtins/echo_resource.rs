@@ -1,7 +1,7 @@
 //! `echo://{message}`: a resource whose contents echo the URI's message.
 
-use crate::protocol::ResourceContents;
-use crate::resource::ResourceTemplate;
+use actix_mcp::protocol::ResourceContents;
+use actix_mcp::resource::ResourceTemplate;
 
 pub fn echo_resource() -> ResourceTemplate {
     ResourceTemplate::new(

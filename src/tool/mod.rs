@@ -5,9 +5,10 @@
 //! reads, and [`ToolActor`]s that start each call on the tool runtime. Must not: touch
 //! transports or session state; a tool call only ever returns a [`CallToolResult`].
 //!
-//! Adding a tool: write an argument struct deriving `Deserialize` + `JsonSchema`, then
-//! `Tool::new("name", "what it does", |args: Args, ctx: ToolContext| async move { ... })`
-//! and register it with `McpServer::builder().tool(...)`. See `src/builtin_tools/`.
+//! Adding a tool: a documented `async fn` under `#[actix_mcp::tool]`, or by hand an
+//! argument struct deriving `Deserialize` + `JsonSchema` and
+//! `Tool::new("name", "what it does", |args: Args, ctx: ToolContext| async move { ... })`;
+//! register it with `McpServer::builder().tool(...)`. See the binary's `src/builtins/`.
 
 mod actor;
 mod catalog;

@@ -3,12 +3,14 @@
 //! `cargo run --release --example everything -- --port 3001`, then
 //! `bash scripts/conformance.sh http://localhost:3001/mcp`.
 
-use actix_mcp::prompt::{GetPromptResult, Prompt, PromptMessage};
+use actix_mcp::prompt::{GetPromptResult, NoArguments, Prompt, PromptMessage};
 use actix_mcp::protocol::ResourceContents;
 use actix_mcp::resource::{Resource, ResourceTemplate};
 use actix_mcp::{tool, CallToolResult, Content, LogLevel, McpServer, Tool, ToolContext};
 use actix_web::{App, HttpServer};
 use clap::Parser;
+use schemars::JsonSchema;
+use serde::Deserialize;
 use serde_json::json;
 use std::time::Duration;
 
@@ -233,6 +235,29 @@ async fn elicit(
     ))
 }
 
+/// The variables of `test://template/{id}/data`.
+#[derive(Deserialize, JsonSchema)]
+struct TemplateVariables {
+    id: String,
+}
+
+/// The arguments of `test_prompt_with_arguments`.
+#[derive(Deserialize, JsonSchema)]
+struct TwoArguments {
+    /// First test argument
+    arg1: String,
+    /// Second test argument
+    arg2: String,
+}
+
+/// The argument of `test_prompt_with_embedded_resource`.
+#[derive(Deserialize, JsonSchema)]
+struct EmbedArguments {
+    /// URI of the resource to embed
+    #[serde(rename = "resourceUri")]
+    resource_uri: String,
+}
+
 fn resources() -> (Vec<Resource>, Vec<ResourceTemplate>) {
     let fixed = vec![
         Resource::text(
@@ -258,8 +283,8 @@ fn resources() -> (Vec<Resource>, Vec<ResourceTemplate>) {
     let templates = vec![ResourceTemplate::new(
         "test://template/{id}/data",
         "template",
-        |uri, vars, _ctx| async move {
-            let id = vars.get("id").cloned().unwrap_or_default();
+        |uri, vars: TemplateVariables, _ctx| async move {
+            let id = vars.id;
             let text =
                 json!({"id": id, "templateTest": true, "data": format!("Data for ID: {id}")})
                     .to_string();
@@ -281,7 +306,7 @@ fn prompts() -> Vec<Prompt> {
         Prompt::new(
             "test_simple_prompt",
             "A simple prompt without arguments",
-            |_args, _ctx| async {
+            |_: NoArguments, _ctx| async {
                 Ok(GetPromptResult::messages(vec![PromptMessage::user(
                     Content::text("This is a simple prompt for testing."),
                 )]))
@@ -290,19 +315,15 @@ fn prompts() -> Vec<Prompt> {
         Prompt::new(
             "test_prompt_with_arguments",
             "A prompt with required arguments",
-            |args, _ctx| async move {
-                let arg = |name: &str| args.get(name).cloned().unwrap_or_default();
+            |args: TwoArguments, _ctx| async move {
                 Ok(GetPromptResult::messages(vec![PromptMessage::user(
                     Content::text(format!(
                         "Prompt with arguments: arg1='{}', arg2='{}'",
-                        arg("arg1"),
-                        arg("arg2")
+                        args.arg1, args.arg2
                     )),
                 )]))
             },
         )
-        .argument("arg1", "First test argument", true)
-        .argument("arg2", "Second test argument", true)
         .complete("arg1", |typed, _| {
             ["test", "testing", "tested"]
                 .iter()
@@ -313,11 +334,10 @@ fn prompts() -> Vec<Prompt> {
         Prompt::new(
             "test_prompt_with_embedded_resource",
             "A prompt with an embedded resource",
-            |args, _ctx| async move {
-                let uri = args.get("resourceUri").cloned().unwrap_or_default();
+            |args: EmbedArguments, _ctx| async move {
                 Ok(GetPromptResult::messages(vec![
                     PromptMessage::user(Content::embedded_text(
-                        uri,
+                        args.resource_uri,
                         Some("text/plain"),
                         "Embedded resource content for testing.",
                     )),
@@ -326,12 +346,11 @@ fn prompts() -> Vec<Prompt> {
                     )),
                 ]))
             },
-        )
-        .argument("resourceUri", "URI of the resource to embed", true),
+        ),
         Prompt::new(
             "test_prompt_with_image",
             "A prompt with image content",
-            |_args, _ctx| async {
+            |_: NoArguments, _ctx| async {
                 Ok(GetPromptResult::messages(vec![
                     PromptMessage::user(Content::image(PNG, "image/png")),
                     PromptMessage::user(Content::text("Please analyze the image above.")),

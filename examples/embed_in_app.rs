@@ -4,10 +4,8 @@
 //!
 //! Run: `cargo run --example embed_in_app`
 
-use actix_mcp::{McpServer, Tool, ToolAnnotations, ToolContext};
+use actix_mcp::{tool, McpServer};
 use actix_web::{web, App, HttpServer, Responder};
-use schemars::JsonSchema;
-use serde::Deserialize;
 
 /// The app's own data, shared by its HTTP routes and its MCP tool.
 fn forecast_for(city: &str) -> String {
@@ -26,10 +24,13 @@ async fn weather(path: web::Path<String>) -> impl Responder {
     forecast_for(&path)
 }
 
-#[derive(Deserialize, JsonSchema)]
-struct ForecastArgs {
+/// Today's weather for a city.
+#[tool(read_only, destructive = false, idempotent, open_world = false)]
+async fn forecast(
     /// City name, e.g. "Lisbon".
     city: String,
+) -> String {
+    forecast_for(&city)
 }
 
 #[actix_web::main]
@@ -37,14 +38,7 @@ async fn main() -> std::io::Result<()> {
     let mcp = McpServer::builder()
         .name("weather-app", "1.0.0")
         .instructions("Use `forecast` to get today's weather for a city.")
-        .tool(
-            Tool::new(
-                "forecast",
-                "Today's weather for a city.",
-                |args: ForecastArgs, _ctx: ToolContext| async move { forecast_for(&args.city) },
-            )
-            .annotations(ToolAnnotations::read_only()),
-        )
+        .tool(forecast())
         .build()
         .map_err(std::io::Error::other)?;
 

@@ -3,10 +3,10 @@
 //! `cargo run --release --example everything -- --port 3001`, then
 //! `bash scripts/conformance.sh http://localhost:3001/mcp`.
 
-use actix_mcp::prompt::{GetPromptResult, Prompt, PromptMessage};
+use actix_mcp::prompt::{GetPromptResult, NoArguments, Prompt, PromptMessage};
 use actix_mcp::protocol::ResourceContents;
 use actix_mcp::resource::{Resource, ResourceTemplate};
-use actix_mcp::{CallToolResult, Content, LogLevel, McpServer, Tool, ToolContext};
+use actix_mcp::{tool, CallToolResult, Content, LogLevel, McpServer, Tool, ToolContext};
 use actix_web::{App, HttpServer};
 use clap::Parser;
 use schemars::JsonSchema;
@@ -25,193 +25,197 @@ struct Cli {
     port: u16,
 }
 
-#[derive(Deserialize, JsonSchema)]
-struct NoArgs {}
-
-#[derive(Deserialize, JsonSchema)]
-struct SamplingArgs {
-    /// The prompt to send to the client's model.
-    prompt: String,
+/// Returns simple text content
+#[tool]
+async fn test_simple_text() -> &'static str {
+    "This is a simple text response for testing."
 }
 
-#[derive(Deserialize, JsonSchema)]
-struct ElicitationArgs {
+/// Returns image content
+#[tool]
+async fn test_image_content() -> Content {
+    Content::image(PNG, "image/png")
+}
+
+/// Returns audio content
+#[tool]
+async fn test_audio_content() -> Content {
+    Content::audio(WAV, "audio/wav")
+}
+
+/// Returns an embedded resource
+#[tool]
+async fn test_embedded_resource() -> Content {
+    Content::embedded_text(
+        "test://embedded-resource",
+        Some("text/plain"),
+        "This is an embedded resource content.",
+    )
+}
+
+/// Returns text, image and resource content
+#[tool]
+async fn test_multiple_content_types() -> Vec<Content> {
+    vec![
+        Content::text("Multiple content types test:"),
+        Content::image(PNG, "image/png"),
+        Content::embedded_text(
+            "test://mixed-content-resource",
+            Some("application/json"),
+            r#"{"test":"data","value":123}"#,
+        ),
+    ]
+}
+
+/// Sends log messages while it runs
+#[tool]
+async fn test_tool_with_logging(ctx: ToolContext) -> &'static str {
+    for (i, text) in [
+        "Tool execution started",
+        "Tool processing data",
+        "Tool execution completed",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if i > 0 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        ctx.log(LogLevel::Info, None, text).await;
+    }
+    "Tool with logging executed successfully"
+}
+
+/// Reports progress while it runs
+#[tool]
+async fn test_tool_with_progress(ctx: ToolContext) -> &'static str {
+    for (step, progress) in [0.0, 50.0, 100.0].into_iter().enumerate() {
+        if step > 0 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let message = format!("Completed step {progress} of 100");
+        ctx.report_progress(progress, Some(100.0), Some(&message))
+            .await;
+    }
+    "Progress test completed"
+}
+
+/// Always fails, as a tool error the model can read
+#[tool]
+async fn test_error_handling() -> CallToolResult {
+    CallToolResult::error("This tool intentionally returns an error for testing")
+}
+
+/// Asks the client's model to answer a prompt
+#[tool]
+async fn test_sampling(
+    /// The prompt to send to the client's model.
+    prompt: String,
+    ctx: ToolContext,
+) -> Result<String, String> {
+    let answer = ctx
+        .create_message(json!({
+            "messages": [{"role": "user", "content": {"type": "text", "text": prompt}}],
+            "maxTokens": 100
+        }))
+        .await
+        .map_err(|e| format!("Sampling failed: {}", e.message))?;
+    let text = answer["content"]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    Ok(format!("LLM response: {text}"))
+}
+
+/// Asks the user for a username and an email address
+#[tool]
+async fn test_elicitation(
     /// The message to show the user.
     message: String,
+    ctx: ToolContext,
+) -> Result<String, String> {
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "username": {"type": "string", "description": "User's response"},
+            "email": {"type": "string", "description": "User's email address"}
+        },
+        "required": ["username", "email"]
+    });
+    elicit(
+        &ctx,
+        json!({"message": message, "requestedSchema": schema}),
+        "User response",
+    )
+    .await
+}
+
+/// Elicitation with a default for every primitive type
+#[tool]
+async fn test_elicitation_sep1034_defaults(ctx: ToolContext) -> Result<String, String> {
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "description": "User name", "default": "John Doe"},
+            "age": {"type": "integer", "description": "User age", "default": 30},
+            "score": {"type": "number", "description": "User score", "default": 95.5},
+            "status": {"type": "string", "description": "User status",
+                       "enum": ["active", "inactive", "pending"], "default": "active"},
+            "verified": {"type": "boolean", "description": "Verification status", "default": true}
+        },
+        "required": []
+    });
+    elicit(&ctx, json!({"message": "Please review and update the form fields with defaults", "requestedSchema": schema}), "Elicitation completed").await
+}
+
+/// Elicitation with every enum form
+#[tool]
+async fn test_elicitation_sep1330_enums(ctx: ToolContext) -> Result<String, String> {
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "untitledSingle": {"type": "string", "description": "Select one option",
+                               "enum": ["option1", "option2", "option3"]},
+            "titledSingle": {"type": "string", "description": "Select one option with titles",
+                             "oneOf": [{"const": "value1", "title": "First Option"},
+                                       {"const": "value2", "title": "Second Option"},
+                                       {"const": "value3", "title": "Third Option"}]},
+            "legacyEnum": {"type": "string", "description": "Select one option (legacy)",
+                           "enum": ["opt1", "opt2", "opt3"],
+                           "enumNames": ["Option One", "Option Two", "Option Three"]},
+            "untitledMulti": {"type": "array", "description": "Select multiple options",
+                              "minItems": 1, "maxItems": 3,
+                              "items": {"type": "string", "enum": ["option1", "option2", "option3"]}},
+            "titledMulti": {"type": "array", "description": "Select multiple options with titles",
+                            "minItems": 1, "maxItems": 3,
+                            "items": {"anyOf": [{"const": "value1", "title": "First Choice"},
+                                                {"const": "value2", "title": "Second Choice"},
+                                                {"const": "value3", "title": "Third Choice"}]}}
+        },
+        "required": []
+    });
+    elicit(
+        &ctx,
+        json!({"message": "Please select options from the enum fields", "requestedSchema": schema}),
+        "Elicitation completed",
+    )
+    .await
 }
 
 fn tools() -> Vec<Tool> {
     vec![
-        Tool::new(
-            "test_simple_text",
-            "Returns simple text content",
-            |_: NoArgs, _ctx: ToolContext| async { "This is a simple text response for testing." },
-        ),
-        Tool::new(
-            "test_image_content",
-            "Returns image content",
-            |_: NoArgs, _ctx: ToolContext| async { Content::image(PNG, "image/png") },
-        ),
-        Tool::new(
-            "test_audio_content",
-            "Returns audio content",
-            |_: NoArgs, _ctx: ToolContext| async { Content::audio(WAV, "audio/wav") },
-        ),
-        Tool::new(
-            "test_embedded_resource",
-            "Returns an embedded resource",
-            |_: NoArgs, _ctx: ToolContext| async {
-                Content::embedded_text(
-                    "test://embedded-resource",
-                    Some("text/plain"),
-                    "This is an embedded resource content.",
-                )
-            },
-        ),
-        Tool::new(
-            "test_multiple_content_types",
-            "Returns text, image and resource content",
-            |_: NoArgs, _ctx: ToolContext| async {
-                vec![
-                    Content::text("Multiple content types test:"),
-                    Content::image(PNG, "image/png"),
-                    Content::embedded_text(
-                        "test://mixed-content-resource",
-                        Some("application/json"),
-                        r#"{"test":"data","value":123}"#,
-                    ),
-                ]
-            },
-        ),
-        Tool::new(
-            "test_tool_with_logging",
-            "Sends log messages while it runs",
-            |_: NoArgs, ctx: ToolContext| async move {
-                for (i, text) in [
-                    "Tool execution started",
-                    "Tool processing data",
-                    "Tool execution completed",
-                ]
-                .into_iter()
-                .enumerate()
-                {
-                    if i > 0 {
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                    }
-                    ctx.log(LogLevel::Info, None, text).await;
-                }
-                "Tool with logging executed successfully"
-            },
-        ),
-        Tool::new(
-            "test_tool_with_progress",
-            "Reports progress while it runs",
-            |_: NoArgs, ctx: ToolContext| async move {
-                for (step, progress) in [0.0, 50.0, 100.0].into_iter().enumerate() {
-                    if step > 0 {
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                    }
-                    let message = format!("Completed step {progress} of 100");
-                    ctx.report_progress(progress, Some(100.0), Some(&message))
-                        .await;
-                }
-                "Progress test completed"
-            },
-        ),
-        Tool::new(
-            "test_error_handling",
-            "Always fails, as a tool error the model can read",
-            |_: NoArgs, _ctx: ToolContext| async {
-                CallToolResult::error("This tool intentionally returns an error for testing")
-            },
-        ),
-        Tool::new(
-            "test_sampling",
-            "Asks the client's model to answer a prompt",
-            |args: SamplingArgs, ctx: ToolContext| async move {
-                let answer = ctx
-                    .create_message(json!({
-                        "messages": [{"role": "user", "content": {"type": "text", "text": args.prompt}}],
-                        "maxTokens": 100
-                    }))
-                    .await
-                    .map_err(|e| format!("Sampling failed: {}", e.message))?;
-                let text = answer["content"]["text"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
-                Ok::<_, String>(format!("LLM response: {text}"))
-            },
-        ),
-        Tool::new(
-            "test_elicitation",
-            "Asks the user for a username and an email address",
-            |args: ElicitationArgs, ctx: ToolContext| async move {
-                let schema = json!({
-                    "type": "object",
-                    "properties": {
-                        "username": {"type": "string", "description": "User's response"},
-                        "email": {"type": "string", "description": "User's email address"}
-                    },
-                    "required": ["username", "email"]
-                });
-                elicit(
-                    &ctx,
-                    json!({"message": args.message, "requestedSchema": schema}),
-                    "User response",
-                )
-                .await
-            },
-        ),
-        Tool::new(
-            "test_elicitation_sep1034_defaults",
-            "Elicitation with a default for every primitive type",
-            |_: NoArgs, ctx: ToolContext| async move {
-                let schema = json!({
-                    "type": "object",
-                    "properties": {
-                        "name": {"type": "string", "description": "User name", "default": "John Doe"},
-                        "age": {"type": "integer", "description": "User age", "default": 30},
-                        "score": {"type": "number", "description": "User score", "default": 95.5},
-                        "status": {"type": "string", "description": "User status",
-                                   "enum": ["active", "inactive", "pending"], "default": "active"},
-                        "verified": {"type": "boolean", "description": "Verification status", "default": true}
-                    },
-                    "required": []
-                });
-                elicit(&ctx, json!({"message": "Please review and update the form fields with defaults", "requestedSchema": schema}), "Elicitation completed").await
-            },
-        ),
-        Tool::new(
-            "test_elicitation_sep1330_enums",
-            "Elicitation with every enum form",
-            |_: NoArgs, ctx: ToolContext| async move {
-                let schema = json!({
-                    "type": "object",
-                    "properties": {
-                        "untitledSingle": {"type": "string", "description": "Select one option",
-                                           "enum": ["option1", "option2", "option3"]},
-                        "titledSingle": {"type": "string", "description": "Select one option with titles",
-                                         "oneOf": [{"const": "value1", "title": "First Option"},
-                                                   {"const": "value2", "title": "Second Option"},
-                                                   {"const": "value3", "title": "Third Option"}]},
-                        "legacyEnum": {"type": "string", "description": "Select one option (legacy)",
-                                       "enum": ["opt1", "opt2", "opt3"],
-                                       "enumNames": ["Option One", "Option Two", "Option Three"]},
-                        "untitledMulti": {"type": "array", "description": "Select multiple options",
-                                          "minItems": 1, "maxItems": 3,
-                                          "items": {"type": "string", "enum": ["option1", "option2", "option3"]}},
-                        "titledMulti": {"type": "array", "description": "Select multiple options with titles",
-                                        "minItems": 1, "maxItems": 3,
-                                        "items": {"anyOf": [{"const": "value1", "title": "First Choice"},
-                                                            {"const": "value2", "title": "Second Choice"},
-                                                            {"const": "value3", "title": "Third Choice"}]}}
-                    },
-                    "required": []
-                });
-                elicit(&ctx, json!({"message": "Please select options from the enum fields", "requestedSchema": schema}), "Elicitation completed").await
-            },
-        ),
+        test_simple_text(),
+        test_image_content(),
+        test_audio_content(),
+        test_embedded_resource(),
+        test_multiple_content_types(),
+        test_tool_with_logging(),
+        test_tool_with_progress(),
+        test_error_handling(),
+        test_sampling(),
+        test_elicitation(),
+        test_elicitation_sep1034_defaults(),
+        test_elicitation_sep1330_enums(),
     ]
 }
 
@@ -229,6 +233,29 @@ async fn elicit(
         answer["action"].as_str().unwrap_or("?"),
         answer.get("content").cloned().unwrap_or(json!({}))
     ))
+}
+
+/// The variables of `test://template/{id}/data`.
+#[derive(Deserialize, JsonSchema)]
+struct TemplateVariables {
+    id: String,
+}
+
+/// The arguments of `test_prompt_with_arguments`.
+#[derive(Deserialize, JsonSchema)]
+struct TwoArguments {
+    /// First test argument
+    arg1: String,
+    /// Second test argument
+    arg2: String,
+}
+
+/// The argument of `test_prompt_with_embedded_resource`.
+#[derive(Deserialize, JsonSchema)]
+struct EmbedArguments {
+    /// URI of the resource to embed
+    #[serde(rename = "resourceUri")]
+    resource_uri: String,
 }
 
 fn resources() -> (Vec<Resource>, Vec<ResourceTemplate>) {
@@ -256,8 +283,8 @@ fn resources() -> (Vec<Resource>, Vec<ResourceTemplate>) {
     let templates = vec![ResourceTemplate::new(
         "test://template/{id}/data",
         "template",
-        |uri, vars, _ctx| async move {
-            let id = vars.get("id").cloned().unwrap_or_default();
+        |uri, vars: TemplateVariables, _ctx| async move {
+            let id = vars.id;
             let text =
                 json!({"id": id, "templateTest": true, "data": format!("Data for ID: {id}")})
                     .to_string();
@@ -279,7 +306,7 @@ fn prompts() -> Vec<Prompt> {
         Prompt::new(
             "test_simple_prompt",
             "A simple prompt without arguments",
-            |_args, _ctx| async {
+            |_: NoArguments, _ctx| async {
                 Ok(GetPromptResult::messages(vec![PromptMessage::user(
                     Content::text("This is a simple prompt for testing."),
                 )]))
@@ -288,19 +315,15 @@ fn prompts() -> Vec<Prompt> {
         Prompt::new(
             "test_prompt_with_arguments",
             "A prompt with required arguments",
-            |args, _ctx| async move {
-                let arg = |name: &str| args.get(name).cloned().unwrap_or_default();
+            |args: TwoArguments, _ctx| async move {
                 Ok(GetPromptResult::messages(vec![PromptMessage::user(
                     Content::text(format!(
                         "Prompt with arguments: arg1='{}', arg2='{}'",
-                        arg("arg1"),
-                        arg("arg2")
+                        args.arg1, args.arg2
                     )),
                 )]))
             },
         )
-        .argument("arg1", "First test argument", true)
-        .argument("arg2", "Second test argument", true)
         .complete("arg1", |typed, _| {
             ["test", "testing", "tested"]
                 .iter()
@@ -311,11 +334,10 @@ fn prompts() -> Vec<Prompt> {
         Prompt::new(
             "test_prompt_with_embedded_resource",
             "A prompt with an embedded resource",
-            |args, _ctx| async move {
-                let uri = args.get("resourceUri").cloned().unwrap_or_default();
+            |args: EmbedArguments, _ctx| async move {
                 Ok(GetPromptResult::messages(vec![
                     PromptMessage::user(Content::embedded_text(
-                        uri,
+                        args.resource_uri,
                         Some("text/plain"),
                         "Embedded resource content for testing.",
                     )),
@@ -324,12 +346,11 @@ fn prompts() -> Vec<Prompt> {
                     )),
                 ]))
             },
-        )
-        .argument("resourceUri", "URI of the resource to embed", true),
+        ),
         Prompt::new(
             "test_prompt_with_image",
             "A prompt with image content",
-            |_args, _ctx| async {
+            |_: NoArguments, _ctx| async {
                 Ok(GetPromptResult::messages(vec![
                     PromptMessage::user(Content::image(PNG, "image/png")),
                     PromptMessage::user(Content::text("Please analyze the image above.")),

@@ -1,7 +1,10 @@
-//! The `actix-mcp` binary: serves the built-in tools over legacy HTTP+SSE.
+//! The `actix-mcp` binary: serves its built-in tools, resource and prompt (`builtins`)
+//! over Streamable HTTP and legacy HTTP+SSE.
+
+mod builtins;
 
 use actix_mcp::access::{AccessPolicy, AllowedHosts, BearerToken};
-use actix_mcp::{builtins, config::ResponseMode, shutdown, telemetry, McpConfig, McpServer};
+use actix_mcp::{config::ResponseMode, shutdown, telemetry, McpConfig, McpServer};
 use actix_web::{middleware, App, HttpServer};
 use clap::Parser;
 use std::time::Duration;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use actix_mcp::prompt::{GetPromptResult, Prompt, PromptMessage};
+use actix_mcp::prompt::{GetPromptResult, NoArguments, Prompt, PromptMessage};
 use actix_mcp::resource::Resource;
 use actix_mcp::{Content, Tool, ToolContext};
 use common::sse_client::SseClient;
@@ -128,11 +128,15 @@ async fn list_changes_reach_every_initialized_session() {
 
     server
         .mcp
-        .add_prompt(Prompt::new("fresh", "A new prompt", |_a, _c| async {
-            Ok(GetPromptResult::messages(vec![PromptMessage::user(
-                Content::text("new"),
-            )]))
-        }))
+        .add_prompt(Prompt::new(
+            "fresh",
+            "A new prompt",
+            |_: NoArguments, _c| async {
+                Ok(GetPromptResult::messages(vec![PromptMessage::user(
+                    Content::text("new"),
+                )]))
+            },
+        ))
         .unwrap();
     assert_eq!(
         legacy.next_message(WAIT).await.unwrap()["method"],

@@ -371,14 +371,48 @@ async fn tools_list_pages_in_a_stable_order() {
     assert_eq!(names, expected);
 }
 
+/// The `actix-mcp` binary itself, on a free port; killed when dropped.
+struct RunningBinary {
+    base_url: String,
+    _child: tokio::process::Child,
+}
+
+/// Starts the real binary and waits until it accepts connections. The port comes
+/// from binding 127.0.0.1:0 and letting it go (the binary has no `--port 0`); another
+/// process taking it in between is possible but vanishingly rare on a test machine.
+async fn start_the_binary() -> RunningBinary {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_actix-mcp"))
+        .args([
+            "--port",
+            &port.to_string(),
+            "--workers",
+            "1",
+            "--log",
+            "warn",
+        ])
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the actix-mcp binary");
+    let address = format!("127.0.0.1:{port}");
+    let up = eventually(WAIT, || async {
+        tokio::net::TcpStream::connect(&address).await.is_ok()
+    })
+    .await;
+    assert!(up, "the binary never listened on {address}");
+    RunningBinary {
+        base_url: format!("http://{address}"),
+        _child: child,
+    }
+}
+
 #[actix_web::test]
-async fn the_binarys_echo_resource_and_prompt() {
-    let mcp = actix_mcp::builtins::register(actix_mcp::McpServer::builder())
-        .config(fast_config())
-        .build()
-        .unwrap();
-    let server = common::start_with(mcp, "").await;
-    let mut client = SseClient::connect(&format!("{}/sse", server.base_url)).await;
+async fn the_binarys_tools_resource_and_prompt() {
+    let binary = start_the_binary().await;
+    let mut client = SseClient::connect(&format!("{}/sse", binary.base_url)).await;
     client.initialize("2025-06-18").await;
     let read = client
         .request(
@@ -403,11 +437,23 @@ async fn the_binarys_echo_resource_and_prompt() {
         "Please process this message: hi"
     );
     let tools = client.request(json!(3), "tools/list", json!({})).await;
-    let names: Vec<_> = tools["result"]["tools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].clone())
-        .collect();
+    let tools = tools["result"]["tools"].as_array().unwrap();
+    let names: Vec<_> = tools.iter().map(|t| t["name"].clone()).collect();
     assert_eq!(names, [json!("echo"), json!("uppercase_text")]);
+    let read_only = json!({"readOnlyHint": true, "destructiveHint": false,
+                           "idempotentHint": true, "openWorldHint": false});
+    assert_eq!(tools[0]["title"], "Echo");
+    assert_eq!(tools[0]["description"], "Echo a message back unchanged.");
+    assert_eq!(tools[0]["annotations"], read_only);
+    assert_eq!(
+        tools[0]["inputSchema"],
+        json!({"type": "object", "required": ["message"], "properties":
+               {"message": {"type": "string", "description": "The text to send back."}}})
+    );
+    assert_eq!(tools[1]["title"], "Uppercase text");
+    assert_eq!(tools[1]["annotations"], read_only);
+    let upper = client
+        .call_tool(json!(4), "uppercase_text", json!({"text": "Quiet please"}))
+        .await;
+    assert_eq!(upper["result"]["content"][0]["text"], "QUIET PLEASE");
 }

@@ -1,22 +1,18 @@
 //! `echo`: returns its `message` unchanged.
 
-use schemars::JsonSchema;
-use serde::Deserialize;
+use actix_mcp::tool;
 
-use crate::tool::{Tool, ToolAnnotations, ToolContext};
-
-#[derive(Deserialize, JsonSchema)]
-pub struct EchoArgs {
+/// Echo a message back unchanged.
+#[tool(
+    title = "Echo",
+    read_only,
+    destructive = false,
+    idempotent,
+    open_world = false
+)]
+pub async fn echo(
     /// The text to send back.
-    pub message: String,
-}
-
-pub fn echo() -> Tool {
-    Tool::new(
-        "echo",
-        "Echo a message back unchanged.",
-        |args: EchoArgs, _ctx: ToolContext| async move { args.message },
-    )
-    .title("Echo")
-    .annotations(ToolAnnotations::read_only())
+    message: String,
+) -> String {
+    message
 }

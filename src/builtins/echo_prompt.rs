@@ -1,19 +1,26 @@
 //! `echo`: a prompt that asks the model to process a message.
 
-use crate::prompt::{GetPromptResult, Prompt, PromptMessage};
-use crate::protocol::Content;
+use actix_mcp::prompt::{GetPromptResult, Prompt, PromptMessage};
+use actix_mcp::protocol::Content;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// The prompt's one argument.
+#[derive(Deserialize, JsonSchema)]
+pub struct EchoPromptArgs {
+    /// The message to process
+    pub message: String,
+}
 
 pub fn echo_prompt() -> Prompt {
     Prompt::new(
         "echo",
         "Asks the model to process a message.",
-        |arguments, _ctx| async move {
-            let message = arguments.get("message").cloned().unwrap_or_default();
+        |args: EchoPromptArgs, _ctx| async move {
             Ok(GetPromptResult::messages(vec![PromptMessage::user(
-                Content::text(format!("Please process this message: {message}")),
+                Content::text(format!("Please process this message: {}", args.message)),
             )]))
         },
     )
     .title("Echo prompt")
-    .argument("message", "The message to process", true)
 }

@@ -1,22 +1,18 @@
 //! `uppercase_text`: returns its `text` in upper case.
 
-use schemars::JsonSchema;
-use serde::Deserialize;
+use actix_mcp::tool;
 
-use crate::tool::{Tool, ToolAnnotations, ToolContext};
-
-#[derive(Deserialize, JsonSchema)]
-pub struct UppercaseArgs {
+/// Convert text to upper case.
+#[tool(
+    title = "Uppercase text",
+    read_only,
+    destructive = false,
+    idempotent,
+    open_world = false
+)]
+pub async fn uppercase_text(
     /// The text to convert to upper case.
-    pub text: String,
-}
-
-pub fn uppercase_text() -> Tool {
-    Tool::new(
-        "uppercase_text",
-        "Convert text to upper case.",
-        |args: UppercaseArgs, _ctx: ToolContext| async move { args.text.to_uppercase() },
-    )
-    .title("Uppercase text")
-    .annotations(ToolAnnotations::read_only())
+    text: String,
+) -> String {
+    text.to_uppercase()
 }

@@ -1,13 +1,16 @@
 //! Prompts: templates of messages a client shows its user (`prompts/list`,
-//! `prompts/get`). A [`Prompt`] declares its arguments; `prompts/get` checks them
-//! (-32602 for a missing required one) before its async function runs on the tool
-//! runtime.
+//! `prompts/get`). A [`Prompt`]'s arguments are a typed struct: its fields are the
+//! declared arguments (doc comment = description, `Option` = optional), and
+//! `prompts/get` checks the client's arguments against them (-32602 for a missing,
+//! unknown or ill-fitting one) before the async function runs on the tool runtime.
 //!
 //! Owns: definitions, argument checks, argument completion. Must not: touch sessions
 //! or transports.
 
 use futures_util::future::BoxFuture;
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::sync::Arc;
@@ -15,6 +18,7 @@ use std::sync::Arc;
 use crate::context::RequestContext;
 use crate::protocol::{Content, Icon, ProtocolVersion, Role};
 use crate::resource::Completer;
+use crate::schema::{from_string_map, string_fields_of};
 use crate::tool::icons_for;
 
 /// One message of a prompt.
@@ -99,31 +103,89 @@ type PromptFn = dyn Fn(BTreeMap<String, String>, RequestContext) -> BoxFuture<'s
     + Send
     + Sync;
 
+/// Says whether the arguments deserialize into the prompt's argument type.
+type FitFn = dyn Fn(&BTreeMap<String, String>) -> Result<(), String> + Send + Sync;
+
+/// The argument type of a prompt that takes no arguments:
+/// `Prompt::new("name", "what it does", |_: NoArguments, ctx| async { .. })`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema)]
+pub struct NoArguments {}
+
 #[derive(Clone)]
 pub struct Prompt {
     name: String,
+    /// Shown instead of the name by clients at 2025-06-18 or later.
     title: Option<String>,
+    /// What the prompt is for, shown to the user choosing one.
     description: Option<String>,
+    /// Derived from the argument type, in its field order: what `prompts/list` shows
+    /// and `check_arguments` enforces.
     arguments: Vec<PromptArgument>,
+    /// The argument type takes any names (a map), so no argument is unknown.
+    open_arguments: bool,
+    /// Shown by clients at 2025-11-25 or later.
     icons: Vec<Icon>,
+    /// Whether given arguments deserialize into the argument type, checked with the
+    /// rest in `check_arguments` so a value that does not fit is `-32602` too.
+    fits: Arc<FitFn>,
+    /// Deserializes the arguments and runs the prompt's function.
     get: Arc<PromptFn>,
+    /// Completion for each argument that has one.
     completers: HashMap<String, Arc<Completer>>,
 }
 
 impl Prompt {
-    /// `get` receives the arguments (strings, as the protocol has them).
-    pub fn new<F, Fut>(name: impl Into<String>, description: impl Into<String>, get: F) -> Prompt
+    /// Defines a prompt from a typed async function.
+    ///
+    /// `A` is the argument struct (or [`NoArguments`]): each field is one declared
+    /// argument, its doc comment the description, `Option<String>` fields optional.
+    /// Arguments are strings on the wire, so fields should be `String` or
+    /// `Option<String>` (or enums of strings).
+    ///
+    /// # Panics
+    /// If a field of `A` cannot take a string (a bug in the argument type, found at
+    /// start-up, never on a request path).
+    pub fn new<A, F, Fut>(name: impl Into<String>, description: impl Into<String>, get: F) -> Prompt
     where
-        F: Fn(BTreeMap<String, String>, RequestContext) -> Fut + Send + Sync + 'static,
+        A: DeserializeOwned + JsonSchema + Send + 'static,
+        F: Fn(A, RequestContext) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = PromptResult> + Send + 'static,
     {
+        let name = name.into();
+        let declared =
+            string_fields_of::<A>().unwrap_or_else(|problem| panic!("prompt `{name}`: {problem}"));
+        let arguments = declared
+            .fields
+            .into_iter()
+            .map(|field| PromptArgument {
+                name: field.name,
+                description: field.description,
+                required: field.required,
+            })
+            .collect();
+        let prompt_name = name.clone();
+        let get = move |given: BTreeMap<String, String>,
+                        ctx: RequestContext|
+              -> BoxFuture<'static, PromptResult> {
+            match from_string_map::<A>(&given) {
+                Ok(args) => Box::pin(get(args, ctx)),
+                // check_arguments ran first, so this is not expected; still an answer.
+                Err(problem) => {
+                    let message =
+                        format!("Invalid arguments for prompt `{prompt_name}`: {problem}");
+                    Box::pin(async move { Err(message) })
+                }
+            }
+        };
         Prompt {
-            name: name.into(),
+            name,
             title: None,
             description: Some(description.into()),
-            arguments: Vec::new(),
+            arguments,
+            open_arguments: declared.open,
             icons: Vec::new(),
-            get: Arc::new(move |args, ctx| Box::pin(get(args, ctx))),
+            fits: Arc::new(|given| from_string_map::<A>(given).map(drop)),
+            get: Arc::new(get),
             completers: HashMap::new(),
         }
     }
@@ -135,16 +197,6 @@ impl Prompt {
 
     pub fn icon(mut self, icon: Icon) -> Self {
         self.icons.push(icon);
-        self
-    }
-
-    /// Declares an argument (in the order clients should show them).
-    pub fn argument(mut self, name: &str, description: &str, required: bool) -> Self {
-        self.arguments.push(PromptArgument {
-            name: name.to_owned(),
-            description: Some(description.to_owned()),
-            required,
-        });
         self
     }
 
@@ -171,7 +223,7 @@ impl Prompt {
     }
 
     pub fn has_argument(&self, name: &str) -> bool {
-        self.arguments.iter().any(|a| a.name == name)
+        self.open_arguments || self.arguments.iter().any(|a| a.name == name)
     }
 
     /// Checks the client's arguments against the declared ones; the `Err` is for the
@@ -196,7 +248,8 @@ impl Prompt {
                 self.name
             ));
         }
-        Ok(())
+        (self.fits)(given)
+            .map_err(|problem| format!("Invalid arguments for prompt `{}`: {problem}", self.name))
     }
 
     pub fn run(
@@ -238,25 +291,89 @@ pub struct WirePrompt<'a> {
 mod tests {
     use super::*;
 
+    /// What `review` needs.
+    #[derive(Deserialize, JsonSchema)]
+    struct ReviewArgs {
+        /// The code to review.
+        code: String,
+        /// Programming language.
+        language: Option<String>,
+        /// How strict to be.
+        strictness: Option<Strictness>,
+    }
+
+    #[derive(Deserialize, JsonSchema)]
+    #[serde(rename_all = "lowercase")]
+    enum Strictness {
+        Gentle,
+        Harsh,
+    }
+
+    fn review() -> Prompt {
+        Prompt::new("review", "Review code", |a: ReviewArgs, _c| async move {
+            let strict = matches!(a.strictness, Some(Strictness::Harsh));
+            Ok(GetPromptResult::messages(vec![PromptMessage::user(
+                Content::text(format!("{} {:?} {strict}", a.code, a.language)),
+            )]))
+        })
+    }
+
+    fn args(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn arguments_are_derived_from_the_type() {
+        let wire = serde_json::to_value(review().to_wire(ProtocolVersion::LATEST)).unwrap();
+        assert_eq!(
+            wire["arguments"],
+            serde_json::json!([
+                {"name": "code", "description": "The code to review.", "required": true},
+                {"name": "language", "description": "Programming language.", "required": false},
+                {"name": "strictness", "description": "How strict to be.", "required": false},
+            ])
+        );
+        let none = Prompt::new("p", "d", |_: NoArguments, _c| async {
+            Ok(GetPromptResult::default())
+        });
+        let wire = serde_json::to_value(none.to_wire(ProtocolVersion::LATEST)).unwrap();
+        assert!(wire.get("arguments").is_none());
+        assert!(none.check_arguments(&args(&[])).is_ok());
+        assert!(none.check_arguments(&args(&[("x", "1")])).is_err());
+    }
+
     #[test]
     fn arguments_are_checked() {
-        let p = Prompt::new("p", "d", |_a, _c| async { Ok(GetPromptResult::default()) })
-            .argument("a", "first", true)
-            .argument("b", "second", false);
-        let args = |pairs: &[(&str, &str)]| {
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect::<BTreeMap<_, _>>()
-        };
-        assert!(p.check_arguments(&args(&[("a", "1")])).is_ok());
-        assert!(p
-            .check_arguments(&args(&[("b", "1")]))
-            .unwrap_err()
-            .contains("missing"));
-        assert!(p
-            .check_arguments(&args(&[("a", "1"), ("z", "2")]))
-            .unwrap_err()
-            .contains("`z`"));
+        let p = review();
+        assert!(p.check_arguments(&args(&[("code", "1")])).is_ok());
+        let missing = p.check_arguments(&args(&[("language", "1")])).unwrap_err();
+        assert!(
+            missing.contains("missing") && missing.contains("code"),
+            "{missing}"
+        );
+        let unknown = p
+            .check_arguments(&args(&[("code", "1"), ("z", "2")]))
+            .unwrap_err();
+        assert!(unknown.contains("`z`"), "{unknown}");
+        let unfit = p
+            .check_arguments(&args(&[("code", "1"), ("strictness", "mild")]))
+            .unwrap_err();
+        assert!(unfit.contains("mild"), "{unfit}");
+    }
+
+    #[test]
+    #[should_panic(expected = "prompt `count`: field `n` is not a string")]
+    fn non_string_fields_are_a_start_up_error() {
+        #[derive(Deserialize, JsonSchema)]
+        struct Count {
+            #[allow(dead_code)]
+            n: u32,
+        }
+        Prompt::new("count", "d", |_: Count, _c| async {
+            Ok(GetPromptResult::default())
+        });
     }
 }

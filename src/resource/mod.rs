@@ -1,6 +1,7 @@
 //! Resources: what `resources/list`, `resources/templates/list` and `resources/read`
 //! serve. A [`Resource`] has a fixed URI; a [`ResourceTemplate`] answers every URI that
-//! expands its RFC 6570 template. Readers are async functions run on the tool runtime.
+//! expands its RFC 6570 template, handing its reader the variables as a typed struct.
+//! Readers are async functions run on the tool runtime.
 //!
 //! Owns: definitions, URI matching, argument completion for template variables. Must
 //! not: touch sessions or transports.
@@ -10,6 +11,8 @@ mod template;
 pub use template::UriTemplate;
 
 use futures_util::future::BoxFuture;
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
@@ -17,14 +20,21 @@ use std::sync::Arc;
 
 use crate::context::RequestContext;
 use crate::protocol::{Icon, ProtocolVersion, ResourceContents};
+use crate::schema::{from_string_map, string_fields_of};
 use crate::tool::icons_for;
 
 /// What a reader returns: the contents, or an error message (sent as `-32603`).
 pub type ReadResult = Result<Vec<ResourceContents>, String>;
 
-type ReadFn = dyn Fn(String, BTreeMap<String, String>, RequestContext) -> BoxFuture<'static, ReadResult>
-    + Send
-    + Sync;
+/// A fixed resource's reader.
+type ReadFn = dyn Fn(RequestContext) -> BoxFuture<'static, ReadResult> + Send + Sync;
+
+/// One read, bound to its URI and variables, waiting for its context.
+type BoundRead = Box<dyn FnOnce(RequestContext) -> BoxFuture<'static, ReadResult> + Send>;
+
+/// Binds a URI that matched a template, with its variables, to the template's reader;
+/// the `Err` says why the variables do not fit the reader's type.
+type BindFn = dyn Fn(String, BTreeMap<String, String>) -> Result<BoundRead, String> + Send + Sync;
 
 /// Suggests values for an argument: (value typed so far, arguments already given).
 pub type Completer = dyn Fn(&str, &BTreeMap<String, String>) -> Vec<String> + Send + Sync;
@@ -63,7 +73,7 @@ impl Resource {
                 ..Listing::default()
             },
             size: None,
-            read: Arc::new(move |_uri, _vars, ctx| Box::pin(read(ctx))),
+            read: Arc::new(move |ctx| Box::pin(read(ctx))),
         }
     }
 
@@ -160,31 +170,49 @@ impl Resource {
 pub struct ResourceTemplate {
     template: UriTemplate,
     listing: Listing,
-    read: Arc<ReadFn>,
+    /// Turns a match's variables into the reader's type and binds the read.
+    bind: Arc<BindFn>,
     /// Completion for each template variable that has one.
     completers: HashMap<String, Arc<Completer>>,
 }
 
 impl ResourceTemplate {
-    /// `read` gets the template's variables (e.g. `id` for `test://{id}`) and the
-    /// context.
+    /// `read` gets the URI, the template's variables as `V` (e.g. a struct with an
+    /// `id: String` field for `test://{id}`) and the context.
+    ///
+    /// `V`'s fields must be the template's variables, each a `String` (or an enum of
+    /// strings; values are strings): a URI whose values do not deserialize into `V`
+    /// does not match this template. `V` may also be a map
+    /// (`BTreeMap<String, String>`), which takes whatever variables there are.
     ///
     /// # Panics
-    /// If `uri_template` is not a valid template (a start-up bug, never a request path).
-    pub fn new<F, Fut>(uri_template: &str, name: impl Into<String>, read: F) -> ResourceTemplate
+    /// If `uri_template` is not a valid template, or `V`'s fields are not its variables
+    /// or not strings (start-up bugs, never a request path).
+    pub fn new<V, F, Fut>(uri_template: &str, name: impl Into<String>, read: F) -> ResourceTemplate
     where
-        F: Fn(String, BTreeMap<String, String>, RequestContext) -> Fut + Send + Sync + 'static,
+        V: DeserializeOwned + JsonSchema + Send + 'static,
+        F: Fn(String, V, RequestContext) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ReadResult> + Send + 'static,
     {
         let template = UriTemplate::parse(uri_template)
             .unwrap_or_else(|| panic!("invalid URI template {uri_template:?}"));
+        if let Err(problem) = check_variables::<V>(&template) {
+            panic!("resource template {uri_template:?}: {problem}");
+        }
+        let read = Arc::new(read);
+        let bind =
+            move |uri: String, variables: BTreeMap<String, String>| -> Result<BoundRead, String> {
+                let variables = from_string_map::<V>(&variables)?;
+                let read = Arc::clone(&read);
+                Ok(Box::new(move |ctx| Box::pin(read(uri, variables, ctx))))
+            };
         ResourceTemplate {
             template,
             listing: Listing {
                 name: name.into(),
                 ..Listing::default()
             },
-            read: Arc::new(move |uri, vars, ctx| Box::pin(read(uri, vars, ctx))),
+            bind: Arc::new(bind),
             completers: HashMap::new(),
         }
     }
@@ -270,17 +298,46 @@ pub struct WireResource<'a> {
     icons: Option<&'a [Icon]>,
 }
 
-/// A read to run: the function and what it needs.
+/// A read to run: the reader, already given its URI and variables.
 pub struct PendingRead {
-    read: Arc<ReadFn>,
-    uri: String,
-    variables: BTreeMap<String, String>,
+    /// Needs only the request's context.
+    read: BoundRead,
 }
 
 impl PendingRead {
     pub fn run(self, ctx: RequestContext) -> BoxFuture<'static, ReadResult> {
-        (self.read)(self.uri, self.variables, ctx)
+        (self.read)(ctx)
     }
+}
+
+/// `V`'s fields must be exactly the template's variables: a required field that is no
+/// variable could never be filled, and a variable that is no field is almost surely a
+/// misspelling.
+fn check_variables<V: JsonSchema + DeserializeOwned>(template: &UriTemplate) -> Result<(), String> {
+    let declared = string_fields_of::<V>()?;
+    if declared.open {
+        return Ok(());
+    }
+    let variables: Vec<&str> = template.variables().collect();
+    if let Some(field) = declared
+        .fields
+        .iter()
+        .find(|f| f.required && !variables.contains(&f.name.as_str()))
+    {
+        return Err(format!(
+            "field `{}` is not a variable of the template",
+            field.name
+        ));
+    }
+    if let Some(variable) = variables
+        .iter()
+        .find(|v| !declared.fields.iter().any(|f| f.name == **v))
+    {
+        return Err(format!(
+            "variable `{variable}` is not a field of the variables type"
+        ));
+    }
+    Ok(())
 }
 
 /// Every resource and template, in registration order.
@@ -298,18 +355,21 @@ impl ResourceCatalog {
     /// The reader for `uri`: a fixed resource first, then the first matching template.
     pub fn find(&self, uri: &str) -> Option<PendingRead> {
         if let Some(resource) = self.resources.iter().find(|r| r.uri == uri) {
+            let read = Arc::clone(&resource.read);
             return Some(PendingRead {
-                read: Arc::clone(&resource.read),
-                uri: uri.to_owned(),
-                variables: BTreeMap::new(),
+                read: Box::new(move |ctx| read(ctx)),
             });
         }
         self.templates.iter().find_map(|t| {
-            t.template.match_uri(uri).map(|variables| PendingRead {
-                read: Arc::clone(&t.read),
-                uri: uri.to_owned(),
-                variables,
-            })
+            let variables = t.template.match_uri(uri)?;
+            match (t.bind)(uri.to_owned(), variables) {
+                Ok(read) => Some(PendingRead { read }),
+                // Values the reader's type refuses: not a resource this template serves.
+                Err(problem) => {
+                    tracing::debug!(uri, template = t.uri_template(), %problem, "template variables do not fit");
+                    None
+                }
+            }
         })
     }
 
@@ -321,5 +381,71 @@ impl ResourceCatalog {
 
     pub fn has_completers(&self) -> bool {
         self.templates.iter().any(ResourceTemplate::has_completers)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, JsonSchema)]
+    struct Item {
+        id: String,
+        format: Option<Format>,
+    }
+
+    #[derive(Deserialize, JsonSchema)]
+    #[serde(rename_all = "lowercase")]
+    enum Format {
+        Json,
+    }
+
+    fn item_template(template: &str) -> ResourceTemplate {
+        ResourceTemplate::new(template, "item", |uri, item: Item, _ctx| async move {
+            let _ = (item.id, item.format);
+            Ok(vec![ResourceContents::Text {
+                uri,
+                mime_type: None,
+                text: String::new(),
+            }])
+        })
+    }
+
+    #[test]
+    fn a_uri_matches_only_when_its_variables_fit_the_type() {
+        let catalog = ResourceCatalog {
+            resources: Vec::new(),
+            templates: vec![item_template("items://{id}.{format}")],
+        };
+        assert!(catalog.find("items://7.json").is_some());
+        assert!(catalog.find("items://7.xml").is_none(), "not a Format");
+        assert!(catalog.find("other://7.json").is_none());
+    }
+
+    #[test]
+    #[should_panic(expected = "field `id` is not a variable of the template")]
+    fn a_required_field_must_be_a_variable() {
+        item_template("items://{format}");
+    }
+
+    #[test]
+    #[should_panic(expected = "variable `kind` is not a field of the variables type")]
+    fn every_variable_must_be_a_field() {
+        item_template("items://{id}/{kind}");
+    }
+
+    #[test]
+    fn a_map_takes_any_variables() {
+        let map = ResourceTemplate::new(
+            "any://{a}/{b}",
+            "any",
+            |_uri, _vars: BTreeMap<String, String>, _ctx| async { Ok(Vec::new()) },
+        );
+        let catalog = ResourceCatalog {
+            resources: Vec::new(),
+            templates: vec![map],
+        };
+        assert!(catalog.find("any://1/2").is_some());
     }
 }

@@ -272,6 +272,29 @@ mod tests {
         assert!(err.contains("/times"), "{err}");
     }
 
+    /// Says it
+    #[crate::tool(
+        title = "Say",
+        read_only,
+        destructive = false,
+        idempotent,
+        open_world = false
+    )]
+    async fn say(
+        /// What to say.
+        message: String,
+        #[schemars(range(min = 1, max = 5))] times: Option<u8>,
+    ) -> String {
+        message.repeat(times.unwrap_or(1) as usize)
+    }
+
+    #[test]
+    fn the_attribute_works_inside_this_crate_and_matches_the_hand_written_tool() {
+        let by_macro = serde_json::to_value(say().to_wire(ProtocolVersion::LATEST)).unwrap();
+        let by_hand = serde_json::to_value(tool().to_wire(ProtocolVersion::LATEST)).unwrap();
+        assert_eq!(by_macro, by_hand);
+    }
+
     #[test]
     fn wire_form_is_gated_by_version() {
         let t = tool();

@@ -7,9 +7,10 @@
 //! not: touch transports or session state; a tool call only ever returns a
 //! [`CallToolResult`].
 //!
-//! Adding a tool: write an argument struct deriving `Deserialize` + `JsonSchema`, then
-//! `Tool::new("name", "what it does", |args: Args, ctx: ToolContext| async move { ... })`
-//! and register it with `McpServer::builder().tool(...)`.
+//! Adding a tool: a documented `async fn` under `#[actix_mcp::tool]`, or by hand an
+//! argument struct deriving `Deserialize` + `JsonSchema` and
+//! `Tool::new("name", "what it does", |args: Args, ctx: ToolContext| async move { ... })`;
+//! register it with `McpServer::builder().tool(...)`. See the binary's `src/builtins/`.
 
 mod catalog;
 mod definition;

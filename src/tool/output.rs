@@ -76,6 +76,11 @@ pub struct WireCallToolResult<'a> {
 pub struct Structured<T>(pub T);
 
 /// Anything a tool function may return.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned from a tool",
+    label = "a tool returns this",
+    note = "return a `String`, `Content` block(s), a `CallToolResult`, `Structured<T>`, or a `Result` of one of those"
+)]
 pub trait IntoToolOutput: Send + 'static {
     /// The `outputSchema` this output type implies, if it is structured.
     fn output_schema() -> Option<Map<String, Value>> {

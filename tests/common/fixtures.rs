@@ -1,9 +1,11 @@
 //! Resources and prompts that exist only to exercise the server.
 
-use actix_mcp::prompt::{GetPromptResult, Prompt, PromptMessage};
+use actix_mcp::prompt::{GetPromptResult, NoArguments, Prompt, PromptMessage};
 use actix_mcp::protocol::ResourceContents;
 use actix_mcp::resource::{Resource, ResourceTemplate};
 use actix_mcp::Content;
+use schemars::JsonSchema;
+use serde::Deserialize;
 
 pub const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
 
@@ -25,12 +27,27 @@ pub fn resources() -> Vec<Resource> {
     ]
 }
 
+/// The variables of `test://items/{id}/data`.
+#[derive(Deserialize, JsonSchema)]
+pub struct ItemUri {
+    pub id: String,
+}
+
+/// The arguments of the `greet` prompt.
+#[derive(Deserialize, JsonSchema)]
+pub struct GreetArgs {
+    /// Who to greet
+    pub name: String,
+    /// Language code
+    pub language: Option<String>,
+}
+
 pub fn templates() -> Vec<ResourceTemplate> {
     vec![ResourceTemplate::new(
         "test://items/{id}/data",
         "item-data",
-        |uri, vars, _ctx| async move {
-            let id = vars.get("id").cloned().unwrap_or_default();
+        |uri, vars: ItemUri, _ctx| async move {
+            let id = vars.id;
             Ok(vec![ResourceContents::Text {
                 uri,
                 mime_type: Some("application/json".into()),
@@ -52,7 +69,7 @@ pub fn prompts() -> Vec<Prompt> {
         Prompt::new(
             "simple",
             "A prompt without arguments",
-            |_args, _ctx| async {
+            |_: NoArguments, _ctx| async {
                 Ok(GetPromptResult::messages(vec![PromptMessage::user(
                     Content::text("Say something simple."),
                 )]))
@@ -61,9 +78,9 @@ pub fn prompts() -> Vec<Prompt> {
         Prompt::new(
             "greet",
             "Greets someone in a language",
-            |args, _ctx| async move {
-                let name = args.get("name").cloned().unwrap_or_default();
-                let language = args.get("language").cloned().unwrap_or_else(|| "en".into());
+            |args: GreetArgs, _ctx| async move {
+                let name = args.name;
+                let language = args.language.unwrap_or_else(|| "en".into());
                 Ok(GetPromptResult {
                     description: Some(format!("Greeting in {language}")),
                     messages: vec![PromptMessage::user(Content::text(format!(
@@ -72,8 +89,6 @@ pub fn prompts() -> Vec<Prompt> {
                 })
             },
         )
-        .argument("name", "Who to greet", true)
-        .argument("language", "Language code", false)
         .complete("language", |typed, _| {
             ["de", "en", "es", "fr"]
                 .iter()
@@ -84,7 +99,7 @@ pub fn prompts() -> Vec<Prompt> {
         Prompt::new(
             "with_media",
             "Embedded resource, image and audio",
-            |_args, _ctx| async {
+            |_: NoArguments, _ctx| async {
                 Ok(GetPromptResult::messages(vec![
                     PromptMessage::user(Content::embedded_text(
                         "test://doc",

@@ -18,12 +18,12 @@ pub struct TestServer {
     pub mcp: McpServer,
 }
 
-/// The built-in tools plus the test tools, resources and prompts, with `config`, mounted at `prefix` ("" = root).
+/// Copies of the binary's tools plus the test tools, resources and prompts, with `config`, mounted at `prefix` ("" = root).
 pub async fn start_server(config: McpConfig, prefix: &str) -> TestServer {
     let mut builder = McpServer::builder()
         .instructions("Test server.")
         .title("Test");
-    for tool in actix_mcp::builtins::tools()
+    for tool in test_tools::binary_like()
         .into_iter()
         .chain(test_tools::all())
     {

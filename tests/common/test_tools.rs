@@ -1,8 +1,9 @@
-//! Tools that exist only to exercise the server: delays, panics, every content type,
+//! Tools that exist only to exercise the server: copies of the binary's `echo` and
+//! `uppercase_text` (written with `#[tool]`), delays, panics, every content type,
 //! structured output.
 
 use actix_mcp::{
-    Annotations, CallToolResult, Content, LogLevel, Role, Structured, Tool, ToolContext,
+    tool, Annotations, CallToolResult, Content, LogLevel, Role, Structured, Tool, ToolContext,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -48,6 +49,42 @@ pub struct AddArgs {
 #[derive(Serialize, JsonSchema)]
 pub struct Sum {
     pub sum: i64,
+}
+
+/// Echo a message back unchanged.
+#[tool(
+    title = "Echo",
+    read_only,
+    destructive = false,
+    idempotent,
+    open_world = false
+)]
+pub async fn echo(
+    /// The text to send back.
+    message: String,
+) -> String {
+    message
+}
+
+/// Convert text to upper case.
+#[tool(
+    title = "Uppercase text",
+    read_only,
+    destructive = false,
+    idempotent,
+    open_world = false
+)]
+pub async fn uppercase_text(
+    /// The text to convert to upper case.
+    text: String,
+) -> String {
+    text.to_uppercase()
+}
+
+/// The binary's two tools, as the tests know them (the binary itself is checked by
+/// `sse_transport::the_binarys_tools_resource_and_prompt`).
+pub fn binary_like() -> Vec<Tool> {
+    vec![echo(), uppercase_text()]
 }
 
 /// Tags of `waits_for_cancel` calls that saw their cancellation.

@@ -21,7 +21,7 @@ mod replay;
 mod sink;
 mod wire;
 
-pub use actor::{Deliver, Drain, ListKind, ServerEvent, Session};
+pub use actor::{Abandon, Deliver, Drain, ListKind, ServerEvent, Session};
 pub use envelope::{Envelope, Refusal};
 pub use id::SessionId;
 pub use sink::{EventSink, EventStream, SendError, StreamItem};

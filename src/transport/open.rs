@@ -9,13 +9,12 @@
 use actix::{Actor, Addr};
 use actix_web::{HttpRequest, HttpResponse};
 use std::sync::Arc;
-use std::time::Instant;
 
 use super::error::TransportError;
 use super::event_stream;
 use crate::access::Principal;
 use crate::registry::{Register, RegistryFull};
-use crate::session::{Drain, Session, SessionId, StreamItem, Wire};
+use crate::session::{Abandon, Session, SessionId, StreamItem, Wire};
 use crate::state::ServerState;
 
 /// Starts session `id` writing to `wire` and registers it for `principal`. On `Ok`
@@ -49,12 +48,9 @@ pub async fn open_session(
     Err(refused)
 }
 
-/// Stops a session nobody can reach. A drain whose deadline has passed stops a session
-/// with no calls in flight at once, whichever transport it is on.
+/// Stops a session nobody can reach, whichever transport it is on.
 fn stop_unregistered(session: &Addr<Session>) {
-    session.do_send(Drain {
-        deadline: Instant::now(),
-    });
+    session.do_send(Abandon);
 }
 
 /// Opens a legacy HTTP+SSE session and answers with its event stream, whose first

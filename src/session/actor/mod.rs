@@ -230,3 +230,16 @@ impl Handler<Drain> for Session {
         });
     }
 }
+
+/// Stop now: nobody can reach this session (the registry refused to register it).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Abandon;
+
+impl Handler<Abandon> for Session {
+    type Result = ();
+
+    fn handle(&mut self, _: Abandon, ctx: &mut Self::Context) {
+        ctx.stop();
+    }
+}

@@ -76,7 +76,7 @@ pub fn negotiate(params: Option<Map<String, Value>>) -> Result<Negotiated, RpcEr
         serde_json::from_value(Value::Object(params.unwrap_or_default())).map_err(|e| {
             RpcError::invalid_params(format!("Invalid initialize params: {e}")).with_data(
                 serde_json::json!({
-                    "supported": ProtocolVersion::ALL.map(ProtocolVersion::as_str),
+                    "supported": ProtocolVersion::HANDSHAKE.map(ProtocolVersion::as_str),
                 }),
             )
         })?;
@@ -195,7 +195,7 @@ pub fn initialize_result(
 pub fn discover_unsupported() -> RpcError {
     RpcError::method_not_found(Method::ServerDiscover.name()).with_data(serde_json::json!({
         "reason": "this server speaks the initialize handshake; send `initialize`",
-        "supported": ProtocolVersion::ALL.map(ProtocolVersion::as_str),
+        "supported": ProtocolVersion::HANDSHAKE.map(ProtocolVersion::as_str),
     }))
 }
 

@@ -194,7 +194,9 @@ impl ResponseError for TransportError {
                 status,
                 format!(
                     "Unsupported MCP-Protocol-Version {sent:?}; supported: {}",
-                    ProtocolVersion::ALL.map(ProtocolVersion::as_str).join(", ")
+                    ProtocolVersion::HANDSHAKE
+                        .map(ProtocolVersion::as_str)
+                        .join(", ")
                 ),
             ),
             TransportError::SessionNotFound => session_not_found(),

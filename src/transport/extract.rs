@@ -89,14 +89,14 @@ impl McpHeaders {
     }
 
     /// `MCP-Protocol-Version`: absent is fine (without a session the spec's default,
-    /// 2025-03-26, applies); a revision we do not speak is 400.
+    /// 2025-03-26, applies); anything but a handshake revision is 400.
     fn version(&self) -> Result<Option<ProtocolVersion>, TransportError> {
         let Some(raw) = self.req.headers().get(VERSION_HEADER) else {
             return Ok(None);
         };
         raw.to_str()
             .ok()
-            .and_then(ProtocolVersion::parse)
+            .and_then(ProtocolVersion::parse_handshake)
             .map(Some)
             .ok_or_else(|| {
                 TransportError::UnsupportedVersion(

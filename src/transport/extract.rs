@@ -89,7 +89,8 @@ impl McpHeaders {
     }
 
     /// `MCP-Protocol-Version`: absent is fine (without a session the spec's default,
-    /// 2025-03-26, applies); anything but a handshake revision is 400.
+    /// 2025-03-26, applies); anything but a handshake revision is 400 (a stateless
+    /// request never gets here: [`super::stateless`] takes it first).
     fn version(&self) -> Result<Option<ProtocolVersion>, TransportError> {
         let Some(raw) = self.req.headers().get(VERSION_HEADER) else {
             return Ok(None);
@@ -103,6 +104,22 @@ impl McpHeaders {
                     String::from_utf8_lossy(raw.as_bytes()).into_owned(),
                 )
             })
+    }
+
+    /// `MCP-Protocol-Version` as sent, when it is text (a stateless request compares it
+    /// with its `_meta`).
+    pub fn raw_version(&self) -> Option<&str> {
+        self.req
+            .headers()
+            .get(VERSION_HEADER)
+            .and_then(|v| v.to_str().ok())
+    }
+
+    /// Whether `MCP-Protocol-Version` names a stateless revision (2026-07-28).
+    pub fn names_stateless_revision(&self) -> bool {
+        self.raw_version()
+            .and_then(ProtocolVersion::parse)
+            .is_some_and(ProtocolVersion::is_stateless)
     }
 
     /// `Last-Event-ID`, when sent as text: where a resumed stream picks up.

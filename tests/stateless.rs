@@ -40,10 +40,42 @@ struct Answer {
     body: Value,
 }
 
+/// The `Mcp-Method` / `Mcp-Name` headers a conforming client derives from `body`.
+fn mirrors(body: &Value) -> Vec<(&'static str, String)> {
+    let method = body["method"].as_str().unwrap_or_default();
+    let mut headers = vec![("mcp-method", method.to_owned())];
+    let name = match method {
+        "tools/call" | "prompts/get" => body["params"]["name"].as_str(),
+        "resources/read" => body["params"]["uri"].as_str(),
+        _ => None,
+    };
+    headers.extend(name.map(|n| ("mcp-name", n.to_owned())));
+    headers
+}
+
+/// POSTs `body` with `MCP-Protocol-Version: header` and the mirrored headers.
 async fn post(url: &str, header: Option<&str>, body: &Value) -> Answer {
+    send(url, header, body, mirrors(body)).await
+}
+
+/// POSTs `body` with exactly these mirrored `headers`.
+async fn send(
+    url: &str,
+    header: Option<&str>,
+    body: &Value,
+    headers: Vec<(&str, String)>,
+) -> Answer {
     let mut client = StreamableClient::new(url);
     client.protocol_version = header.map(str::to_owned);
-    let response = client.post(body).await;
+    let mut builder = client.post_builder();
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    let response = builder
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("POST /mcp");
     let status = response.status().as_u16();
     let session_header = response.headers().contains_key("mcp-session-id");
     let content_type = response
@@ -127,14 +159,12 @@ async fn server_discover_is_answered_without_a_session() {
     );
 
     // An Mcp-Session-Id on a stateless request is ignored, whatever it says.
-    let mut client = StreamableClient::new(&url);
-    client.protocol_version = Some(REVISION.into());
-    client.session_id = Some("not-a-session".into());
-    let response = client
-        .post(&request(json!(2), "server/discover", json!({})))
-        .await;
-    assert_eq!(response.status(), 200);
-    assert!(!response.headers().contains_key("mcp-session-id"));
+    let discover = request(json!(2), "server/discover", json!({}));
+    let mut headers = mirrors(&discover);
+    headers.push(("mcp-session-id", "not-a-session".into()));
+    let answer = send(&url, Some(REVISION), &discover, headers).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(!answer.session_header);
 }
 
 #[actix_web::test]
@@ -294,6 +324,54 @@ async fn the_version_header_must_match_meta() {
         assert_eq!(answer.body["error"]["code"], -32020, "{header:?}");
         assert_eq!(answer.body["id"], body["id"]);
     }
+}
+
+#[actix_web::test]
+async fn mcp_method_and_mcp_name_must_mirror_the_body() {
+    let server = start_server(stateless_config(), "").await;
+    let url = mcp_url(&server.base_url);
+    let echo = request(
+        json!(7),
+        "tools/call",
+        json!({"name": "echo", "arguments": {"message": "m"}}),
+    );
+    let method = || ("mcp-method", "tools/call".to_owned());
+    for headers in [
+        vec![],
+        vec![
+            ("mcp-method", "tools/list".to_owned()),
+            ("mcp-name", "echo".to_owned()),
+        ],
+        vec![method()],
+        vec![method(), ("mcp-name", "uppercase_text".to_owned())],
+        vec![method(), ("mcp-name", "=?base64?not base64?=".to_owned())],
+    ] {
+        let shown = format!("{headers:?}");
+        let answer = send(&url, Some(REVISION), &echo, headers).await;
+        assert_eq!(answer.status, 400, "{shown}");
+        assert_eq!(answer.body["error"]["code"], -32020, "{shown}");
+        assert_eq!(answer.body["id"], 7, "{shown}");
+    }
+    // Whitespace around the value is not part of it; base64 values are decoded.
+    for name in ["  echo ", "=?base64?ZWNobw==?="] {
+        let headers = vec![method(), ("mcp-name", name.to_owned())];
+        let answer = send(&url, Some(REVISION), &echo, headers).await;
+        assert_eq!(result(&answer)["content"][0]["text"], "m", "{name}");
+    }
+    // resources/read mirrors its uri.
+    let read = request(
+        json!(8),
+        "resources/read",
+        json!({"uri": "test://static-text"}),
+    );
+    let headers = vec![
+        ("mcp-method", "resources/read".to_owned()),
+        ("mcp-name", "test://other".to_owned()),
+    ];
+    assert_eq!(
+        send(&url, Some(REVISION), &read, headers).await.body["error"]["code"],
+        -32020
+    );
 }
 
 #[actix_web::test]

@@ -19,8 +19,11 @@
 //! **What is validated, in this order** (each error echoes the request id):
 //! 1. `_meta` with a string `protocolVersion` and an object `clientCapabilities`
 //!    ([`RequestMeta::read`]) — else 400 `-32602`. `clientInfo` is optional (a SHOULD).
-//! 2. the `MCP-Protocol-Version` header equals that version — else 400 `-32020`
-//!    (a missing header is a mismatch too). Checked by the transport, which reads headers.
+//! 2. the headers mirror the body — `MCP-Protocol-Version` equals that version,
+//!    `Mcp-Method` the method, `Mcp-Name` (`=?base64?…?=` decoded) the `params.name` of
+//!    `tools/call` / `prompts/get` or the `params.uri` of `resources/read` — else 400
+//!    `-32020` (a missing header is a mismatch too). Checked by the transport, which
+//!    reads headers; `Mcp-Param-*` (`x-mcp-header`) is not checked yet.
 //! 3. the version is one we serve statelessly ([`RequestMeta::version`]) — else 400
 //!    `-32022` with `data.supported` (every revision, newest first) and `data.requested`.
 //! 4. the method exists at 2026-07-28 and the server offers its feature

@@ -115,6 +115,16 @@ impl McpHeaders {
             .and_then(|v| v.to_str().ok())
     }
 
+    /// A header mirroring a body field (2026-07-28 `Mcp-Method`, `Mcp-Name`), as text
+    /// without surrounding whitespace; `None` when absent or not visible ASCII.
+    pub fn mirrored(&self, name: &str) -> Option<&str> {
+        self.req
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    }
+
     /// Whether `MCP-Protocol-Version` names a stateless revision (2026-07-28).
     pub fn names_stateless_revision(&self) -> bool {
         self.raw_version()

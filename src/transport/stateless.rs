@@ -2,12 +2,15 @@
 //! the header checks only HTTP can make, and the status codes of the answer. The
 //! request itself is served by [`crate::stateless`] (the design is written there).
 //!
-//! Owns: recognising a stateless POST, `MCP-Protocol-Version` against `_meta`
-//! (`-32020`), and mapping a [`Refusal`] to 400 / 404 / 200. Must not: route or run
+//! Owns: recognising a stateless POST, the headers that mirror the body —
+//! `MCP-Protocol-Version` against `_meta`, `Mcp-Method` against `method`, `Mcp-Name`
+//! against `params.name` / `params.uri` (each missing or different: 400 `-32020`) —
+//! and mapping a [`Refusal`] to 400 / 404 / 200. Must not: route or run
 //! methods (the stateless host does), or touch sessions (a stateless request ignores
 //! `Mcp-Session-Id` and never gets one).
 
 use actix_web::{http::StatusCode, HttpResponse};
+use serde_json::{Map, Value};
 
 use super::error::TransportError;
 use super::extract::McpHeaders;
@@ -50,7 +53,9 @@ pub(crate) async fn answer(
     };
     let meta =
         RequestMeta::read(params.as_ref()).map_err(|e| refuse(StatusCode::BAD_REQUEST, e))?;
-    check_version_header(headers, &meta).map_err(|e| refuse(StatusCode::BAD_REQUEST, e))?;
+    check_version_header(headers, &meta)
+        .and_then(|()| check_mirrors(headers, &method, params.as_ref()))
+        .map_err(|e| refuse(StatusCode::BAD_REQUEST, e))?;
     let call = Call {
         id: id.clone(),
         method,
@@ -88,6 +93,67 @@ fn check_version_header(headers: &McpHeaders, meta: &RequestMeta) -> Result<(), 
     }
 }
 
+/// `Mcp-Method` must equal `method`; `Mcp-Name` must equal `params.name` (`tools/call`,
+/// `prompts/get`) or `params.uri` (`resources/read`) when the body has one, after
+/// decoding a `=?base64?…?=` value.
+fn check_mirrors(
+    headers: &McpHeaders,
+    method: &str,
+    params: Option<&Map<String, Value>>,
+) -> Result<(), RpcError> {
+    let mismatch = |what: String| {
+        RpcError::new(
+            ErrorCode::HeaderMismatch,
+            format!("Header mismatch: {what}"),
+        )
+    };
+    match headers.mirrored(METHOD_HEADER) {
+        Some(sent) if sent == method => {}
+        Some(sent) => {
+            return Err(mismatch(format!(
+                "Mcp-Method {sent:?} does not match the body's method {method:?}"
+            )))
+        }
+        None => return Err(mismatch("the Mcp-Method header is required".into())),
+    }
+    let field = match method {
+        "tools/call" | "prompts/get" => "name",
+        "resources/read" => "uri",
+        _ => return Ok(()),
+    };
+    let Some(body) = params.and_then(|p| p.get(field)).and_then(Value::as_str) else {
+        return Ok(()); // the method's own params check answers for it
+    };
+    match headers.mirrored(NAME_HEADER).map(decode_mirrored) {
+        Some(Some(sent)) if sent == body => Ok(()),
+        Some(Some(sent)) => Err(mismatch(format!(
+            "Mcp-Name {sent:?} does not match params.{field} {body:?}"
+        ))),
+        Some(None) => Err(mismatch("Mcp-Name is not valid =?base64?…?= UTF-8".into())),
+        None => Err(mismatch(format!(
+            "the Mcp-Name header is required with params.{field}"
+        ))),
+    }
+}
+
+/// A mirrored header value: as sent, or decoded from `=?base64?<UTF-8 base64>?=`.
+fn decode_mirrored(sent: &str) -> Option<String> {
+    use base64::Engine;
+    match sent
+        .strip_prefix("=?base64?")
+        .and_then(|rest| rest.strip_suffix("?="))
+    {
+        None => Some(sent.to_owned()),
+        Some(encoded) => base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok()),
+    }
+}
+
+const METHOD_HEADER: &str = "mcp-method";
+const NAME_HEADER: &str = "mcp-name";
+
 fn json(body: String) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
@@ -122,6 +188,15 @@ mod tests {
             let err = check_version_header(&headers(sent), &meta).unwrap_err();
             assert_eq!(err.code, -32020, "{sent:?}");
         }
+    }
+
+    #[test]
+    fn mirrored_names_may_be_base64_and_must_match() {
+        assert_eq!(decode_mirrored("echo").as_deref(), Some("echo"));
+        // "Hello, 世界", the spec's example.
+        let hello = decode_mirrored("=?base64?SGVsbG8sIOS4lueVjA==?=");
+        assert_eq!(hello.as_deref(), Some("Hello, 世界"));
+        assert_eq!(decode_mirrored("=?base64?!!?="), None);
     }
 
     #[test]

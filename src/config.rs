@@ -62,6 +62,11 @@ pub struct McpConfig {
     pub handler_timeout: Duration,
     /// Threads of the tool runtime that runs every tool call.
     pub tool_threads: usize,
+    /// Serve 2026-07-28 stateless requests on the Streamable HTTP endpoint
+    /// (`crate::stateless`). Off by default while that revision is partial (no MRTR,
+    /// no `subscriptions/listen`): off, such requests get the handshake-era answers
+    /// (`server/discover` → 404 `-32601`), so dual-era clients use `initialize`.
+    pub serve_stateless: bool,
 }
 
 impl Default for McpConfig {
@@ -90,6 +95,7 @@ impl Default for McpConfig {
             tool_threads: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
+            serve_stateless: false,
         }
     }
 }

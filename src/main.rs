@@ -69,6 +69,10 @@ struct Cli {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "MCP_WORKERS")]
     workers: Option<usize>,
+    /// Also serve 2026-07-28 stateless requests on /mcp (partial: discovery, tools,
+    /// resources, prompts; no MRTR or subscriptions/listen yet).
+    #[arg(long, env = "MCP_STATELESS")]
+    stateless: bool,
 }
 
 #[actix_web::main]
@@ -112,6 +116,7 @@ async fn main() -> std::io::Result<()> {
         init_timeout: Duration::from_secs(cli.init_timeout_secs.max(1)),
         // The seed articles' clients POST here; the endpoint event names /messages.
         messages_path_aliases: vec!["/sse/messages".into(), "/messages/".into()],
+        serve_stateless: cli.stateless,
         ..McpConfig::default()
     };
     let mcp = builtins::register(McpServer::builder())

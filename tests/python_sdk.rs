@@ -1,6 +1,7 @@
 //! The official Python MCP SDK (PyPI `mcp`, installed by scripts/install-test-deps.sh)
 //! connects over both transports, lists and calls both built-in tools, several
-//! sessions with concurrent calls. The test fails, never skips, when the client is
+//! sessions with concurrent calls; pinned to 2026-07-28 (`mode="2026-07-28"`) it calls
+//! a tool with no session at all. The test fails, never skips, when the client is
 //! missing.
 
 mod common;
@@ -101,4 +102,28 @@ async fn python_sdk_over_streamable_http_with_sse_answers() {
     )
     .await;
     assert!(out.contains("3 sessions"), "{out}");
+}
+
+#[actix_web::test]
+async fn python_sdk_pinned_to_2026_07_28_calls_a_tool_statelessly() {
+    let config = actix_mcp::McpConfig {
+        serve_stateless: true,
+        ..fast_config()
+    };
+    let server = start_server(config, "").await;
+    let script =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/clients/python/stateless_check.py");
+    let out = common::run_interop_client(
+        "Python SDK stateless client",
+        &python(),
+        &script,
+        &format!("{}/mcp", server.base_url),
+        &["--mode", "2026-07-28", "--calls", "4"],
+    )
+    .await;
+    assert!(
+        out.contains("python-sdk stateless: protocol 2026-07-28"),
+        "{out}"
+    );
+    assert!(out.contains("4 calls; mcp-session-id absent"), "{out}");
 }

@@ -1,5 +1,6 @@
 //! `initialize`, `ping` and `server/discover`: version negotiation, capabilities,
-//! server identity.
+//! server identity. `server/discover` answers only at the stateless revision; a
+//! session asking it gets the `-32601` that sends 2026-07-28 clients to `initialize`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -19,6 +20,9 @@ impl Request {
     pub fn apply(self, scope: Scope<'_>) -> Result<Step, RpcError> {
         match self {
             Request::Ping => answer_now(&ping_result()),
+            Request::ServerDiscover if scope.version.is_stateless() => {
+                answer_now(&discover_result(scope.info, scope.catalogs.offers()))
+            }
             Request::ServerDiscover => Err(discover_unsupported()),
             Request::Initialize(params) => {
                 let negotiated = negotiate(params)?;
@@ -76,7 +80,7 @@ pub fn negotiate(params: Option<Map<String, Value>>) -> Result<Negotiated, RpcEr
         serde_json::from_value(Value::Object(params.unwrap_or_default())).map_err(|e| {
             RpcError::invalid_params(format!("Invalid initialize params: {e}")).with_data(
                 serde_json::json!({
-                    "supported": ProtocolVersion::ALL.map(ProtocolVersion::as_str),
+                    "supported": ProtocolVersion::HANDSHAKE.map(ProtocolVersion::as_str),
                 }),
             )
         })?;
@@ -134,8 +138,9 @@ impl Offers {
     }
 }
 
+/// An `Implementation` (`serverInfo`).
 #[derive(Serialize)]
-struct Implementation<'a> {
+pub struct Implementation<'a> {
     name: &'a str,
     version: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -190,12 +195,72 @@ pub fn initialize_result(
     }
 }
 
-/// The 2026-07-28 `server/discover`, which we do not speak yet: a prompt, specific
-/// error makes such clients fall back to `initialize`.
+/// The server's identity as 2026-07-28 results carry it in
+/// `_meta["io.modelcontextprotocol/serverInfo"]`.
+pub fn server_identity(info: &ServerInfo) -> Implementation<'_> {
+    Implementation {
+        name: &info.name,
+        version: &info.version,
+        title: info.title.as_deref(),
+    }
+}
+
+/// Every revision we speak, newest first: `server/discover`'s `supportedVersions` and
+/// the `supported` list of a `-32022`. The handshake revisions are there too (a
+/// client that shares none of the stateless ones may still `initialize`).
+pub fn supported_versions() -> Vec<&'static str> {
+    ProtocolVersion::ALL
+        .into_iter()
+        .rev()
+        .map(ProtocolVersion::as_str)
+        .collect()
+}
+
+/// The 2026-07-28 server capabilities. No `listChanged` or `subscribe` (no
+/// `subscriptions/listen` yet) and no `logging` (log messages are not delivered yet).
+#[derive(Serialize)]
+struct StatelessCapabilities {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tools: Option<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resources: Option<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prompts: Option<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    completions: Option<Map<String, Value>>,
+}
+
+/// The `DiscoverResult` body; the stateless host adds `resultType`, `_meta` and the
+/// caching hints every 2026-07-28 result of a cacheable method carries.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiscoverResult<'a> {
+    supported_versions: Vec<&'static str>,
+    capabilities: StatelessCapabilities,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    instructions: Option<&'a str>,
+}
+
+pub fn discover_result(info: &ServerInfo, offers: Offers) -> DiscoverResult<'_> {
+    DiscoverResult {
+        supported_versions: supported_versions(),
+        capabilities: StatelessCapabilities {
+            tools: offers.tools.then(Map::new),
+            resources: offers.resources.then(Map::new),
+            prompts: offers.prompts.then(Map::new),
+            completions: offers.completions.then(Map::new),
+        },
+        instructions: info.instructions.as_deref(),
+    }
+}
+
+/// `server/discover` asked of a handshake session (or of the transport without
+/// 2026-07-28 metadata): a prompt, specific error makes such clients fall back to
+/// `initialize`.
 pub fn discover_unsupported() -> RpcError {
     RpcError::method_not_found(Method::ServerDiscover.name()).with_data(serde_json::json!({
         "reason": "this server speaks the initialize handshake; send `initialize`",
-        "supported": ProtocolVersion::ALL.map(ProtocolVersion::as_str),
+        "supported": ProtocolVersion::HANDSHAKE.map(ProtocolVersion::as_str),
     }))
 }
 
@@ -255,5 +320,29 @@ mod tests {
         .unwrap();
         assert_eq!(new["instructions"], "use it");
         assert_eq!(new["serverInfo"]["title"], "S");
+    }
+
+    #[test]
+    fn discovery_lists_every_revision_newest_first_and_2026_capabilities() {
+        let info = ServerInfo {
+            name: "s".into(),
+            version: "1".into(),
+            title: None,
+            instructions: Some("use it".into()),
+        };
+        let offers = Offers {
+            tools: true,
+            prompts: true,
+            ..Offers::default()
+        };
+        let discovered = serde_json::to_value(discover_result(&info, offers)).unwrap();
+        assert_eq!(
+            discovered,
+            json!({
+                "supportedVersions": ["2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"],
+                "capabilities": {"tools": {}, "prompts": {}},
+                "instructions": "use it",
+            })
+        );
     }
 }

@@ -4,7 +4,9 @@
 //! A request is routed in three steps, each exhaustive over [`Method`]:
 //! 1. [`Method::from_name`]: an unknown name is `-32601`.
 //! 2. [`Method::needs`] against the host's state ([`admit`]): the handshake, a feature
-//!    the server offers. Declared once per method in that table, not as guards.
+//!    the server offers. Declared once per method in that table, not as guards. A
+//!    stateless (2026-07-28) host admits with [`admit_stateless`] instead: no handshake,
+//!    and only the methods that revision kept ([`Method::is_stateless`]).
 //! 3. [`Request::parse`] into one arm per family, then [`Request::apply`], which
 //!    answers now ([`Step::Answer`]), hands back a handler to run on the executor
 //!    ([`Step::Run`]) or fails with the JSON-RPC error to send.
@@ -14,6 +16,8 @@
 //!
 //! Owns: param parsing, result shapes, version gating of fields. Must not: hold session
 //! state (it gets [`SessionState`] lent by the host), do I/O, or run handlers itself.
+//! The 2026-07-28 result envelope (`resultType`, `_meta` server identity, caching
+//! hints) is the stateless host's, not ours: handshake sessions never get it.
 
 pub mod completion;
 pub mod lifecycle;
@@ -38,7 +42,8 @@ use lifecycle::{Negotiated, Offers};
 pub mod names {
     /// Opens a Streamable HTTP session (the transport routes it without one).
     pub const INITIALIZE: &str = "initialize";
-    /// The 2026-07-28 probe, answered by the transport when it comes without a session.
+    /// The 2026-07-28 discovery: answered by the stateless host, or (to handshake-era
+    /// traffic) with a `-32601` that makes clients fall back to `initialize`.
     pub const SERVER_DISCOVER: &str = "server/discover";
     pub const INITIALIZED: &str = "notifications/initialized";
     pub const CANCELLED: &str = "notifications/cancelled";
@@ -52,7 +57,7 @@ pub mod names {
 pub enum Method {
     Initialize,
     Ping,
-    /// The 2026-07-28 stateless discovery, which we answer with a prompt `-32601`.
+    /// The 2026-07-28 discovery: a result at that revision, a prompt `-32601` to a session.
     ServerDiscover,
     ToolsList,
     ToolsCall,
@@ -151,7 +156,57 @@ pub fn admit(
     }
 }
 
+/// Checks `method` for a stateless (2026-07-28) request: a method that revision removed
+/// is unknown, and so is a feature the server does not offer (`offers` says what it
+/// serves now). Either way `-32601`, which the transport answers with 404.
+pub fn admit_stateless(method: Method, offers: impl FnOnce() -> Offers) -> Result<(), RpcError> {
+    if !method.is_stateless() {
+        return Err(RpcError::method_not_found(method.name()));
+    }
+    match method.needs() {
+        Needs::Handshake(Some(feature)) if !offers().has(feature) => {
+            Err(RpcError::method_not_found(method.name()))
+        }
+        _ => Ok(()),
+    }
+}
+
 impl Method {
+    /// Whether 2026-07-28 still has this method (it removed the handshake, `ping`,
+    /// `logging/setLevel` and resource subscriptions).
+    pub fn is_stateless(self) -> bool {
+        use Method::*;
+        match self {
+            Initialize | Ping | LoggingSetLevel | ResourcesSubscribe | ResourcesUnsubscribe => {
+                false
+            }
+            ServerDiscover
+            | ToolsList
+            | ToolsCall
+            | ResourcesList
+            | ResourceTemplatesList
+            | ResourcesRead
+            | PromptsList
+            | PromptsGet
+            | CompletionComplete => true,
+        }
+    }
+
+    /// Whether a 2026-07-28 result of this method carries caching hints (`ttlMs`,
+    /// `cacheScope`): discovery, the list methods and `resources/read`.
+    pub fn is_cacheable(self) -> bool {
+        use Method::*;
+        matches!(
+            self,
+            ServerDiscover
+                | ToolsList
+                | ResourcesList
+                | ResourceTemplatesList
+                | PromptsList
+                | ResourcesRead
+        )
+    }
+
     pub fn name(self) -> &'static str {
         use Method::*;
         match self {
@@ -349,5 +404,44 @@ mod tests {
             ..Offers::default()
         };
         assert_eq!(code(admit(Method::PromptsGet, true, prompts)), None);
+    }
+
+    #[test]
+    fn stateless_admission_keeps_only_what_2026_07_28_kept() {
+        let code = |r: Result<(), RpcError>| r.err().map(|e| e.code);
+        let removed = [
+            Method::Initialize,
+            Method::Ping,
+            Method::LoggingSetLevel,
+            Method::ResourcesSubscribe,
+            Method::ResourcesUnsubscribe,
+        ];
+        for method in ALL {
+            let expected = if removed.contains(&method) {
+                Some(-32601)
+            } else {
+                None
+            };
+            let everything = || Offers {
+                tools: true,
+                resources: true,
+                prompts: true,
+                completions: true,
+            };
+            assert_eq!(
+                code(admit_stateless(method, everything)),
+                expected,
+                "{method:?}"
+            );
+        }
+        // No handshake needed, but an unoffered feature is still unknown.
+        assert_eq!(
+            code(admit_stateless(Method::ToolsCall, Offers::default)),
+            None
+        );
+        assert_eq!(
+            code(admit_stateless(Method::PromptsGet, Offers::default)),
+            Some(-32601)
+        );
     }
 }

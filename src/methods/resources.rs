@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use super::{answer_now, lifecycle::ping_result, parse_params, ListParams, Run, Scope, Step};
 use crate::executor::{answer, Job};
 use crate::pagination::page;
-use crate::protocol::{ErrorCode, ResourceContents, RpcError};
+use crate::protocol::{ErrorCode, ProtocolVersion, ResourceContents, RpcError};
 use crate::resource::WireResource;
 
 /// MCP's "resource not found" (2024-11-05 to 2025-11-25).
@@ -77,7 +77,7 @@ impl Request {
             }
             Request::Read(UriParams { uri }) => {
                 let Some(read) = catalog.find(&uri) else {
-                    return Err(not_found(&uri));
+                    return Err(not_found(&uri, version));
                 };
                 Ok(Step::Run(Run::new(move |context| {
                     Job::other(
@@ -94,7 +94,7 @@ impl Request {
             }
             Request::Subscribe(UriParams { uri }) => {
                 if catalog.find(&uri).is_none() {
-                    return Err(not_found(&uri));
+                    return Err(not_found(&uri, version));
                 }
                 scope.session.subscriptions.insert(uri);
                 answer_now(&ping_result())
@@ -107,9 +107,15 @@ impl Request {
     }
 }
 
-pub fn not_found(uri: &str) -> RpcError {
+/// An unknown resource: `-32002` to the handshake revisions, `-32602` from 2026-07-28
+/// on (which forbids `-32002`).
+pub fn not_found(uri: &str, version: ProtocolVersion) -> RpcError {
     RpcError {
-        code: RESOURCE_NOT_FOUND,
+        code: if version.is_stateless() {
+            ErrorCode::InvalidParams.code()
+        } else {
+            RESOURCE_NOT_FOUND
+        },
         message: format!("Resource not found: {uri}"),
         data: Some(json!({ "uri": uri })),
     }

@@ -18,6 +18,10 @@ pub enum ErrorCode {
     InternalError,
     /// Implementation-defined server error (SDK convention), e.g. a per-session limit.
     ServerError,
+    /// 2026-07-28: an HTTP header disagrees with the body it mirrors, or is missing.
+    HeaderMismatch,
+    /// 2026-07-28: the request names a protocol revision we do not serve statelessly.
+    UnsupportedProtocolVersion,
 }
 
 impl ErrorCode {
@@ -29,6 +33,8 @@ impl ErrorCode {
             ErrorCode::InvalidParams => -32602,
             ErrorCode::InternalError => -32603,
             ErrorCode::ServerError => -32000,
+            ErrorCode::HeaderMismatch => -32020,
+            ErrorCode::UnsupportedProtocolVersion => -32022,
         }
     }
 }

@@ -1,29 +1,44 @@
 //! The protocol revisions we speak and how a session's revision is negotiated.
 //!
-//! Every field a revision introduced is gated through the predicates here, so a
-//! client never receives a field its negotiated revision does not know.
+//! Two eras: the handshake revisions (2024-11-05 … 2025-11-25), which `initialize`
+//! negotiates for a session, and the stateless revision 2026-07-28, which every request
+//! names in its own `_meta` and which no handshake ever negotiates. Every field a
+//! revision introduced is gated through the predicates here, so a client never
+//! receives a field its revision does not know.
 
 use std::fmt;
 
-/// A legacy-era MCP revision (the ones with the `initialize` handshake), oldest first.
+/// An MCP revision we speak, oldest first: the handshake ones, then the stateless one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ProtocolVersion {
     V2024_11_05,
     V2025_03_26,
     V2025_06_18,
     V2025_11_25,
+    /// Stateless: served per request (`crate::stateless`), never negotiated.
+    V2026_07_28,
 }
 
 impl ProtocolVersion {
-    /// Every revision we accept, oldest first.
-    pub const ALL: [ProtocolVersion; 4] = [
+    /// Every revision we speak, oldest first.
+    pub const ALL: [ProtocolVersion; 5] = [
+        ProtocolVersion::V2024_11_05,
+        ProtocolVersion::V2025_03_26,
+        ProtocolVersion::V2025_06_18,
+        ProtocolVersion::V2025_11_25,
+        ProtocolVersion::V2026_07_28,
+    ];
+
+    /// The revisions `initialize` negotiates (and sessions carry), oldest first.
+    pub const HANDSHAKE: [ProtocolVersion; 4] = [
         ProtocolVersion::V2024_11_05,
         ProtocolVersion::V2025_03_26,
         ProtocolVersion::V2025_06_18,
         ProtocolVersion::V2025_11_25,
     ];
 
-    /// The revision we counter-offer when the client asks for one we do not know.
+    /// The latest handshake revision: what we counter-offer when `initialize` asks for
+    /// one we do not negotiate (the stateless revision included).
     pub const LATEST: ProtocolVersion = ProtocolVersion::V2025_11_25;
 
     pub fn as_str(self) -> &'static str {
@@ -32,17 +47,30 @@ impl ProtocolVersion {
             ProtocolVersion::V2025_03_26 => "2025-03-26",
             ProtocolVersion::V2025_06_18 => "2025-06-18",
             ProtocolVersion::V2025_11_25 => "2025-11-25",
+            ProtocolVersion::V2026_07_28 => "2026-07-28",
         }
     }
 
+    /// Any revision we speak, of either era.
     pub fn parse(s: &str) -> Option<ProtocolVersion> {
         ProtocolVersion::ALL.into_iter().find(|v| v.as_str() == s)
     }
 
-    /// Version negotiation: echo the client's revision when we support it, otherwise
-    /// answer with our latest (a normal result, the client decides whether to go on).
+    /// A handshake revision only: what a session's `MCP-Protocol-Version` may name.
+    pub fn parse_handshake(s: &str) -> Option<ProtocolVersion> {
+        ProtocolVersion::parse(s).filter(|v| !v.is_stateless())
+    }
+
+    /// Served per request without a session (2026-07-28 and later).
+    pub fn is_stateless(self) -> bool {
+        self >= ProtocolVersion::V2026_07_28
+    }
+
+    /// Version negotiation: echo the client's revision when it is a handshake revision,
+    /// otherwise answer with our latest (a normal result, the client decides whether to
+    /// go on). The stateless revision is never negotiated.
     pub fn negotiate(requested: &str) -> ProtocolVersion {
-        ProtocolVersion::parse(requested).unwrap_or(ProtocolVersion::LATEST)
+        ProtocolVersion::parse_handshake(requested).unwrap_or(ProtocolVersion::LATEST)
     }
 
     /// Audio content, tool annotations, `instructions`-era fields.
@@ -83,7 +111,7 @@ mod tests {
 
     #[test]
     fn echoes_supported_and_counter_offers_unknown() {
-        for v in ProtocolVersion::ALL {
+        for v in ProtocolVersion::HANDSHAKE {
             assert_eq!(ProtocolVersion::negotiate(v.as_str()), v);
         }
         assert_eq!(
@@ -94,5 +122,17 @@ mod tests {
             ProtocolVersion::negotiate("2024-10-07"),
             ProtocolVersion::V2025_11_25
         );
+    }
+
+    #[test]
+    fn the_stateless_revision_is_known_but_never_a_handshake_revision() {
+        let stateless = ProtocolVersion::parse("2026-07-28");
+        assert_eq!(stateless, Some(ProtocolVersion::V2026_07_28));
+        assert!(stateless.is_some_and(ProtocolVersion::is_stateless));
+        assert_eq!(ProtocolVersion::parse_handshake("2026-07-28"), None);
+        assert!(!ProtocolVersion::HANDSHAKE
+            .into_iter()
+            .any(ProtocolVersion::is_stateless));
+        assert!(!ProtocolVersion::LATEST.is_stateless());
     }
 }

@@ -54,6 +54,13 @@ pub enum TransportError {
     ShuttingDown,
     /// 405 with `Allow` naming what the route does take.
     MethodNotAllowed(&'static str),
+    /// A JSON-RPC error answered with this status, echoing the request id (how a
+    /// 2026-07-28 request is refused: 400 `-32602`/`-32020`/`-32022`, 404 `-32601`).
+    Rpc {
+        status: StatusCode,
+        id: Option<RequestId>,
+        error: Box<RpcError>,
+    },
     /// 500, empty: a fault of ours (a queue that could not take its first item, a
     /// session that stopped without answering `initialize`, routes mounted without
     /// their state).
@@ -141,6 +148,7 @@ impl fmt::Display for TransportError {
             TransportError::SessionLimit => f.write_str("session limit reached"),
             TransportError::ShuttingDown => f.write_str("shutting down"),
             TransportError::MethodNotAllowed(allow) => write!(f, "method not allowed; use {allow}"),
+            TransportError::Rpc { error, .. } => f.write_str(&error.message),
             TransportError::Internal => f.write_str("internal error"),
         }
     }
@@ -164,6 +172,7 @@ impl ResponseError for TransportError {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             TransportError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            TransportError::Rpc { status, .. } => *status,
             TransportError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -194,7 +203,9 @@ impl ResponseError for TransportError {
                 status,
                 format!(
                     "Unsupported MCP-Protocol-Version {sent:?}; supported: {}",
-                    ProtocolVersion::ALL.map(ProtocolVersion::as_str).join(", ")
+                    ProtocolVersion::HANDSHAKE
+                        .map(ProtocolVersion::as_str)
+                        .join(", ")
                 ),
             ),
             TransportError::SessionNotFound => session_not_found(),
@@ -231,6 +242,7 @@ impl ResponseError for TransportError {
                     .insert(header::ALLOW, HeaderValue::from_static(allow));
                 response
             }
+            TransportError::Rpc { id, error, .. } => jsonrpc_error(status, id.as_ref(), error),
             TransportError::ShuttingDown | TransportError::Internal => {
                 HttpResponse::build(status).finish()
             }

@@ -89,20 +89,47 @@ impl McpHeaders {
     }
 
     /// `MCP-Protocol-Version`: absent is fine (without a session the spec's default,
-    /// 2025-03-26, applies); a revision we do not speak is 400.
+    /// 2025-03-26, applies); anything but a handshake revision is 400 (a stateless
+    /// request never gets here: [`super::stateless`] takes it first).
     fn version(&self) -> Result<Option<ProtocolVersion>, TransportError> {
         let Some(raw) = self.req.headers().get(VERSION_HEADER) else {
             return Ok(None);
         };
         raw.to_str()
             .ok()
-            .and_then(ProtocolVersion::parse)
+            .and_then(ProtocolVersion::parse_handshake)
             .map(Some)
             .ok_or_else(|| {
                 TransportError::UnsupportedVersion(
                     String::from_utf8_lossy(raw.as_bytes()).into_owned(),
                 )
             })
+    }
+
+    /// `MCP-Protocol-Version` as sent, when it is text (a stateless request compares it
+    /// with its `_meta`).
+    pub fn raw_version(&self) -> Option<&str> {
+        self.req
+            .headers()
+            .get(VERSION_HEADER)
+            .and_then(|v| v.to_str().ok())
+    }
+
+    /// A header mirroring a body field (2026-07-28 `Mcp-Method`, `Mcp-Name`), as text
+    /// without surrounding whitespace; `None` when absent or not visible ASCII.
+    pub fn mirrored(&self, name: &str) -> Option<&str> {
+        self.req
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    }
+
+    /// Whether `MCP-Protocol-Version` names a stateless revision (2026-07-28).
+    pub fn names_stateless_revision(&self) -> bool {
+        self.raw_version()
+            .and_then(ProtocolVersion::parse)
+            .is_some_and(ProtocolVersion::is_stateless)
     }
 
     /// `Last-Event-ID`, when sent as text: where a resumed stream picks up.

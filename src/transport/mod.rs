@@ -16,6 +16,7 @@ pub mod event_stream;
 pub mod extract;
 pub mod open;
 pub mod sse;
+pub mod stateless;
 pub mod streamable;
 
 use actix_web::web;

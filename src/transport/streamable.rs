@@ -7,6 +7,9 @@
 //! A GET without a session id comes from a legacy-only client pointed at `/mcp`: it
 //! gets a legacy HTTP+SSE session (first event `endpoint`), so it connects too.
 //!
+//! With `McpConfig::serve_stateless`, a POST carrying 2026-07-28 metadata is handed to
+//! [`super::stateless`] before any session routing; everything else goes as before.
+//!
 //! Owns: the `/mcp` routes, content negotiation (`Accept`, `Content-Type`) and the
 //! choice between a JSON and an SSE answer. Must not: frame SSE itself
 //! ([`super::event_stream`] does) or look into a message beyond what routing needs.
@@ -27,6 +30,7 @@ use super::event_stream;
 use super::extract::{Admitted, McpHeaders, SessionHeaders, SESSION_HEADER};
 use super::open::{open_legacy_stream, open_session};
 use super::outbound_queue;
+use super::stateless;
 use crate::access::Principal;
 use crate::methods::{lifecycle::discover_unsupported, names};
 use crate::protocol::{Message, ProtocolVersion};
@@ -118,8 +122,20 @@ pub async fn post(
     if !is_json(&req) {
         return Err(TransportError::UnsupportedMediaType);
     }
-    let SessionHeaders { session, version } = headers.session()?;
-    let message = match body::read(&req, payload, state.config.max_body_bytes).await? {
+    // Checked before the body as always, but reported after it: a stateless request
+    // may carry a revision (or an Mcp-Session-Id) the session checks would refuse.
+    let checked = headers.session();
+    let incoming = body::read(&req, payload, state.config.max_body_bytes).await;
+    let incoming = match incoming {
+        Ok(Incoming::Single(message))
+            if state.config.serve_stateless && stateless::is_stateless(&headers, &message) =>
+        {
+            return stateless::answer(&headers, &state, message).await;
+        }
+        other => other,
+    };
+    let SessionHeaders { session, version } = checked?;
+    let message = match incoming? {
         Incoming::Single(message) => message,
         Incoming::Batch(batch) => {
             let id = session.ok_or_else(missing_session)?;

@@ -1,0 +1,221 @@
+//! The HTTP edge of 2026-07-28 stateless requests on `/mcp`: which POSTs are stateless,
+//! the header checks only HTTP can make, and the status codes of the answer. The
+//! request itself is served by [`crate::stateless`] (the design is written there).
+//!
+//! Owns: recognising a stateless POST, the headers that mirror the body —
+//! `MCP-Protocol-Version` against `_meta`, `Mcp-Method` against `method`, `Mcp-Name`
+//! against `params.name` / `params.uri` (each missing or different: 400 `-32020`) —
+//! and mapping a [`Refusal`] to 400 / 404 / 200. Must not: route or run
+//! methods (the stateless host does), or touch sessions (a stateless request ignores
+//! `Mcp-Session-Id` and never gets one).
+
+use actix_web::{http::StatusCode, HttpResponse};
+use serde_json::{Map, Value};
+
+use super::error::TransportError;
+use super::extract::McpHeaders;
+use crate::protocol::{response_ok, ErrorCode, Message, RpcError};
+use crate::state::ServerState;
+use crate::stateless::{self, meta, Call, Refusal, RequestMeta};
+
+/// Whether `message` is a 2026-07-28 request: its `_meta` names a protocol version, or
+/// the `MCP-Protocol-Version` header names the stateless revision. Handshake clients
+/// send neither.
+pub(crate) fn is_stateless(headers: &McpHeaders, message: &Message) -> bool {
+    let params = match message {
+        Message::Request { params, .. } | Message::Notification { params, .. } => params.as_ref(),
+        Message::Response { .. } | Message::Error { .. } => None,
+    };
+    headers.names_stateless_revision() || meta::declares_version(params)
+}
+
+/// Answers a stateless `message`: always `application/json` (nothing ever goes before
+/// the answer yet), or the refusal with its status and the request's id.
+pub(crate) async fn answer(
+    headers: &McpHeaders,
+    state: &ServerState,
+    message: Message,
+) -> Result<HttpResponse, TransportError> {
+    let (id, method, params) = match message {
+        Message::Request { id, method, params } => (id, method, params),
+        // This revision defines no client notifications over HTTP: taken, not acted on.
+        Message::Notification { .. } => return Ok(HttpResponse::Accepted().finish()),
+        Message::Response { .. } | Message::Error { .. } => {
+            return Err(TransportError::BadRequest(
+                "2026-07-28 clients do not POST responses: this server sends no requests".into(),
+            ))
+        }
+    };
+    let refuse = |status, error| TransportError::Rpc {
+        status,
+        id: Some(id.clone()),
+        error: Box::new(error),
+    };
+    let meta =
+        RequestMeta::read(params.as_ref()).map_err(|e| refuse(StatusCode::BAD_REQUEST, e))?;
+    check_version_header(headers, &meta)
+        .and_then(|()| check_mirrors(headers, &method, params.as_ref()))
+        .map_err(|e| refuse(StatusCode::BAD_REQUEST, e))?;
+    let call = Call {
+        id: id.clone(),
+        method,
+        params,
+        meta,
+    };
+    match stateless::serve(state, call).await {
+        Ok(result) => Ok(json(response_ok(&id, &result))),
+        Err(Refusal::Invalid(error)) => Err(refuse(StatusCode::BAD_REQUEST, error)),
+        Err(Refusal::Unknown(error)) => Err(refuse(StatusCode::NOT_FOUND, error)),
+        Err(Refusal::Answered(error)) => Err(refuse(StatusCode::OK, error)),
+    }
+}
+
+/// `MCP-Protocol-Version` must be sent and equal the `_meta` version, so intermediaries
+/// routing on the header see what the server executes.
+fn check_version_header(headers: &McpHeaders, meta: &RequestMeta) -> Result<(), RpcError> {
+    match headers.raw_version() {
+        Some(sent) if sent == meta.requested => Ok(()),
+        Some(sent) => Err(RpcError::new(
+            ErrorCode::HeaderMismatch,
+            format!(
+                "Header mismatch: MCP-Protocol-Version {sent:?} does not match _meta[\"{}\"] {:?}",
+                meta::PROTOCOL_VERSION,
+                meta.requested
+            ),
+        )),
+        None => Err(RpcError::new(
+            ErrorCode::HeaderMismatch,
+            format!(
+                "Header mismatch: the MCP-Protocol-Version header is required (here {:?})",
+                meta.requested
+            ),
+        )),
+    }
+}
+
+/// `Mcp-Method` must equal `method`; `Mcp-Name` must equal `params.name` (`tools/call`,
+/// `prompts/get`) or `params.uri` (`resources/read`) when the body has one, after
+/// decoding a `=?base64?…?=` value.
+fn check_mirrors(
+    headers: &McpHeaders,
+    method: &str,
+    params: Option<&Map<String, Value>>,
+) -> Result<(), RpcError> {
+    let mismatch = |what: String| {
+        RpcError::new(
+            ErrorCode::HeaderMismatch,
+            format!("Header mismatch: {what}"),
+        )
+    };
+    match headers.mirrored(METHOD_HEADER) {
+        Some(sent) if sent == method => {}
+        Some(sent) => {
+            return Err(mismatch(format!(
+                "Mcp-Method {sent:?} does not match the body's method {method:?}"
+            )))
+        }
+        None => return Err(mismatch("the Mcp-Method header is required".into())),
+    }
+    let field = match method {
+        "tools/call" | "prompts/get" => "name",
+        "resources/read" => "uri",
+        _ => return Ok(()),
+    };
+    let Some(body) = params.and_then(|p| p.get(field)).and_then(Value::as_str) else {
+        return Ok(()); // the method's own params check answers for it
+    };
+    match headers.mirrored(NAME_HEADER).map(decode_mirrored) {
+        Some(Some(sent)) if sent == body => Ok(()),
+        Some(Some(sent)) => Err(mismatch(format!(
+            "Mcp-Name {sent:?} does not match params.{field} {body:?}"
+        ))),
+        Some(None) => Err(mismatch("Mcp-Name is not valid =?base64?…?= UTF-8".into())),
+        None => Err(mismatch(format!(
+            "the Mcp-Name header is required with params.{field}"
+        ))),
+    }
+}
+
+/// A mirrored header value: as sent, or decoded from `=?base64?<UTF-8 base64>?=`.
+fn decode_mirrored(sent: &str) -> Option<String> {
+    use base64::Engine;
+    match sent
+        .strip_prefix("=?base64?")
+        .and_then(|rest| rest.strip_suffix("?="))
+    {
+        None => Some(sent.to_owned()),
+        Some(encoded) => base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok()),
+    }
+}
+
+const METHOD_HEADER: &str = "mcp-method";
+const NAME_HEADER: &str = "mcp-name";
+
+fn json(body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::RequestId;
+    use actix_web::test::TestRequest;
+    use actix_web::FromRequest;
+
+    fn headers(version: Option<&str>) -> McpHeaders {
+        let mut req = TestRequest::default();
+        if let Some(v) = version {
+            req = req.insert_header(("mcp-protocol-version", v));
+        }
+        let (req, mut payload) = req.to_http_parts();
+        futures_util::FutureExt::now_or_never(McpHeaders::from_request(&req, &mut payload))
+            .and_then(Result::ok)
+            .expect("McpHeaders is infallible")
+    }
+
+    #[test]
+    fn the_version_header_must_be_sent_and_match() {
+        let meta = RequestMeta {
+            requested: "2026-07-28".into(),
+        };
+        assert!(check_version_header(&headers(Some("2026-07-28")), &meta).is_ok());
+        for sent in [None, Some("2025-11-25")] {
+            let err = check_version_header(&headers(sent), &meta).unwrap_err();
+            assert_eq!(err.code, -32020, "{sent:?}");
+        }
+    }
+
+    #[test]
+    fn mirrored_names_may_be_base64_and_must_match() {
+        assert_eq!(decode_mirrored("echo").as_deref(), Some("echo"));
+        // "Hello, 世界", the spec's example.
+        let hello = decode_mirrored("=?base64?SGVsbG8sIOS4lueVjA==?=");
+        assert_eq!(hello.as_deref(), Some("Hello, 世界"));
+        assert_eq!(decode_mirrored("=?base64?!!?="), None);
+    }
+
+    #[test]
+    fn recognised_by_meta_or_by_header_never_by_neither() {
+        let legacy = Message::Request {
+            id: RequestId::Number(1),
+            method: "server/discover".into(),
+            params: serde_json::json!({}).as_object().cloned(),
+        };
+        assert!(!is_stateless(&headers(None), &legacy));
+        assert!(!is_stateless(&headers(Some("2025-11-25")), &legacy));
+        assert!(is_stateless(&headers(Some("2026-07-28")), &legacy));
+        let modern = Message::Request {
+            id: RequestId::Number(1),
+            method: "server/discover".into(),
+            params: serde_json::json!({"_meta": {meta::PROTOCOL_VERSION: "v9"}})
+                .as_object()
+                .cloned(),
+        };
+        assert!(is_stateless(&headers(None), &modern));
+    }
+}

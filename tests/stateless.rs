@@ -1,0 +1,455 @@
+//! 2026-07-28 stateless requests on `/mcp` (`McpConfig::serve_stateless`): discovery,
+//! tools, resources and prompts without a session, and the revision's validation rules
+//! with their HTTP statuses and JSON-RPC codes. Each request is an independent POST,
+//! as a 2026-07-28 client sends it.
+
+mod common;
+
+use common::streamable_client::StreamableClient;
+use common::{fast_config, start_server};
+use serde_json::{json, Value};
+
+const REVISION: &str = "2026-07-28";
+
+fn stateless_config() -> actix_mcp::McpConfig {
+    actix_mcp::McpConfig {
+        serve_stateless: true,
+        ..fast_config()
+    }
+}
+
+/// The `_meta` every 2026-07-28 request carries, declaring `version`.
+fn meta(version: &str) -> Value {
+    json!({
+        "io.modelcontextprotocol/protocolVersion": version,
+        "io.modelcontextprotocol/clientCapabilities": {},
+        "io.modelcontextprotocol/clientInfo": {"name": "stateless-test", "version": "1"},
+    })
+}
+
+/// A request whose params are `params` plus the 2026-07-28 `_meta`.
+fn request(id: Value, method: &str, mut params: Value) -> Value {
+    params["_meta"] = meta(REVISION);
+    json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+}
+
+/// What a POST got back: status, whether it carried a session id, the JSON body.
+struct Answer {
+    status: u16,
+    session_header: bool,
+    body: Value,
+}
+
+/// The `Mcp-Method` / `Mcp-Name` headers a conforming client derives from `body`.
+fn mirrors(body: &Value) -> Vec<(&'static str, String)> {
+    let method = body["method"].as_str().unwrap_or_default();
+    let mut headers = vec![("mcp-method", method.to_owned())];
+    let name = match method {
+        "tools/call" | "prompts/get" => body["params"]["name"].as_str(),
+        "resources/read" => body["params"]["uri"].as_str(),
+        _ => None,
+    };
+    headers.extend(name.map(|n| ("mcp-name", n.to_owned())));
+    headers
+}
+
+/// POSTs `body` with `MCP-Protocol-Version: header` and the mirrored headers.
+async fn post(url: &str, header: Option<&str>, body: &Value) -> Answer {
+    send(url, header, body, mirrors(body)).await
+}
+
+/// POSTs `body` with exactly these mirrored `headers`.
+async fn send(
+    url: &str,
+    header: Option<&str>,
+    body: &Value,
+    headers: Vec<(&str, String)>,
+) -> Answer {
+    let mut client = StreamableClient::new(url);
+    client.protocol_version = header.map(str::to_owned);
+    let mut builder = client.post_builder();
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    let response = builder
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("POST /mcp");
+    let status = response.status().as_u16();
+    let session_header = response.headers().contains_key("mcp-session-id");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let text = response.text().await.unwrap_or_default();
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        assert!(
+            content_type.starts_with("application/json"),
+            "{content_type}"
+        );
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    };
+    Answer {
+        status,
+        session_header,
+        body,
+    }
+}
+
+/// A conforming stateless POST (header and `_meta` agree).
+async fn call(url: &str, id: Value, method: &str, params: Value) -> Answer {
+    post(url, Some(REVISION), &request(id, method, params)).await
+}
+
+fn result(answer: &Answer) -> &Value {
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    &answer.body["result"]
+}
+
+fn assert_stateless_result(result: &Value) {
+    assert_eq!(result["resultType"], "complete", "{result}");
+    assert_eq!(
+        result["_meta"]["io.modelcontextprotocol/serverInfo"]["name"], "actix-mcp",
+        "{result}"
+    );
+}
+
+fn mcp_url(base: &str) -> String {
+    format!("{base}/mcp")
+}
+
+#[actix_web::test]
+async fn server_discover_is_answered_without_a_session() {
+    let server = start_server(stateless_config(), "").await;
+    let url = mcp_url(&server.base_url);
+    let answer = call(&url, json!("d"), "server/discover", json!({})).await;
+    assert!(
+        !answer.session_header,
+        "a stateless answer never mints a session"
+    );
+    assert_eq!(answer.body["id"], "d");
+    let discovered = result(&answer);
+    assert_stateless_result(discovered);
+    assert_eq!(
+        discovered["supportedVersions"],
+        json!([
+            "2026-07-28",
+            "2025-11-25",
+            "2025-06-18",
+            "2025-03-26",
+            "2024-11-05"
+        ])
+    );
+    assert_eq!(discovered["instructions"], "Test server.");
+    assert_eq!(discovered["capabilities"]["tools"], json!({}));
+    assert_eq!(discovered["capabilities"]["resources"], json!({}));
+    assert_eq!(discovered["capabilities"]["prompts"], json!({}));
+    assert!(discovered["capabilities"].get("logging").is_none());
+    assert_eq!(
+        (
+            discovered["ttlMs"].clone(),
+            discovered["cacheScope"].clone()
+        ),
+        (json!(0), json!("private"))
+    );
+
+    // An Mcp-Session-Id on a stateless request is ignored, whatever it says.
+    let discover = request(json!(2), "server/discover", json!({}));
+    let mut headers = mirrors(&discover);
+    headers.push(("mcp-session-id", "not-a-session".into()));
+    let answer = send(&url, Some(REVISION), &discover, headers).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(!answer.session_header);
+}
+
+#[actix_web::test]
+async fn tools_are_listed_and_called_statelessly() {
+    let server = start_server(stateless_config(), "").await;
+    let url = mcp_url(&server.base_url);
+    let listed = call(&url, json!(1), "tools/list", json!({})).await;
+    let tools = result(&listed);
+    assert_stateless_result(tools);
+    assert_eq!(tools["ttlMs"], 0);
+    let names: Vec<&str> = tools["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    assert!(names.contains(&"echo"), "{names:?}");
+
+    let echoed = call(
+        &url,
+        json!("c"),
+        "tools/call",
+        json!({"name": "echo", "arguments": {"message": "no session"}}),
+    )
+    .await;
+    assert_eq!(echoed.body["id"], "c");
+    let called = result(&echoed);
+    assert_stateless_result(called);
+    assert_eq!(called["content"][0]["text"], "no session");
+    assert!(
+        called.get("ttlMs").is_none(),
+        "a tool call is not cacheable"
+    );
+
+    // A method's own error is a JSON-RPC error in a 200 answer, as in a session.
+    let unknown = call(&url, json!(3), "tools/call", json!({"name": "nope"})).await;
+    assert_eq!(unknown.status, 200);
+    assert_eq!(
+        (
+            unknown.body["id"].clone(),
+            unknown.body["error"]["code"].clone()
+        ),
+        (json!(3), json!(-32602))
+    );
+
+    // Asking the client needs MRTR, which this server does not do yet: the tool
+    // gets a clear error (here it turns it into an isError result).
+    let asks = call(
+        &url,
+        json!(4),
+        "tools/call",
+        json!({"name": "asks_model", "arguments": {"prompt": "hi"}}),
+    )
+    .await;
+    let refused = result(&asks);
+    assert_eq!(refused["isError"], true);
+    let text = refused["content"][0]["text"].as_str().unwrap_or_default();
+    assert!(text.contains("MRTR"), "{text}");
+}
+
+#[actix_web::test]
+async fn resources_and_prompts_are_served_statelessly() {
+    let server = start_server(stateless_config(), "").await;
+    let url = mcp_url(&server.base_url);
+    let listed = call(&url, json!(1), "resources/list", json!({})).await;
+    assert_stateless_result(result(&listed));
+    let read = call(
+        &url,
+        json!(2),
+        "resources/read",
+        json!({"uri": "test://static-text"}),
+    )
+    .await;
+    let contents = result(&read);
+    assert_stateless_result(contents);
+    assert_eq!(contents["contents"][0]["text"], "Static text.");
+    assert_eq!(contents["cacheScope"], "private");
+    // 2026-07-28 forbids -32002: an unknown resource is -32602.
+    let missing = call(
+        &url,
+        json!(3),
+        "resources/read",
+        json!({"uri": "test://nope"}),
+    )
+    .await;
+    assert_eq!(missing.body["error"]["code"], -32602);
+
+    let prompts = call(&url, json!(4), "prompts/list", json!({})).await;
+    assert_stateless_result(result(&prompts));
+    let got = call(&url, json!(5), "prompts/get", json!({"name": "simple"})).await;
+    let prompt = result(&got);
+    assert_stateless_result(prompt);
+    assert_eq!(
+        prompt["messages"][0]["content"]["text"],
+        "Say something simple."
+    );
+}
+
+#[actix_web::test]
+async fn required_meta_is_checked_first() {
+    let server = start_server(stateless_config(), "").await;
+    let url = mcp_url(&server.base_url);
+    let without_capabilities = json!({"io.modelcontextprotocol/protocolVersion": REVISION});
+    let without_version = json!({"io.modelcontextprotocol/clientCapabilities": {}});
+    for (id, params) in [
+        (101, json!({})),
+        (102, json!({"_meta": without_version})),
+        (104, json!({"_meta": without_capabilities})),
+    ] {
+        let body =
+            json!({"jsonrpc": "2.0", "id": id, "method": "server/discover", "params": params});
+        let answer = post(&url, Some(REVISION), &body).await;
+        assert_eq!(answer.status, 400, "{params}");
+        assert_eq!(answer.body["error"]["code"], -32602, "{params}");
+        assert_eq!(answer.body["id"], id);
+    }
+    // clientInfo is only a SHOULD.
+    let body = json!({"jsonrpc": "2.0", "id": 105, "method": "server/discover", "params": {"_meta": {
+        "io.modelcontextprotocol/protocolVersion": REVISION,
+        "io.modelcontextprotocol/clientCapabilities": {},
+    }}});
+    assert_eq!(post(&url, Some(REVISION), &body).await.status, 200);
+}
+
+#[actix_web::test]
+async fn unsupported_versions_get_32022_with_supported_and_requested() {
+    let server = start_server(stateless_config(), "").await;
+    let url = mcp_url(&server.base_url);
+    // Unknown, and a handshake revision (served only through initialize).
+    for version in ["v999.0.0", "2025-11-25"] {
+        let mut body = request(json!(301), "server/discover", json!({}));
+        body["params"]["_meta"] = meta(version);
+        let answer = post(&url, Some(version), &body).await;
+        assert_eq!(answer.status, 400, "{version}");
+        let error = &answer.body["error"];
+        assert_eq!(error["code"], -32022, "{version}");
+        assert_eq!(error["data"]["requested"], version);
+        assert_eq!(error["data"]["supported"][0], REVISION);
+        assert_eq!(answer.body["id"], 301);
+    }
+}
+
+#[actix_web::test]
+async fn the_version_header_must_match_meta() {
+    let server = start_server(stateless_config(), "").await;
+    let url = mcp_url(&server.base_url);
+    let mut unknown_in_meta = request(json!(302), "server/discover", json!({}));
+    unknown_in_meta["params"]["_meta"] = meta("v999.0.0");
+    let discover = request(json!(303), "server/discover", json!({}));
+    for (header, body) in [
+        (Some(REVISION), &unknown_in_meta),
+        (Some("2025-11-25"), &discover),
+        (None, &discover),
+    ] {
+        let answer = post(&url, header, body).await;
+        assert_eq!(answer.status, 400, "{header:?}");
+        assert_eq!(answer.body["error"]["code"], -32020, "{header:?}");
+        assert_eq!(answer.body["id"], body["id"]);
+    }
+}
+
+#[actix_web::test]
+async fn mcp_method_and_mcp_name_must_mirror_the_body() {
+    let server = start_server(stateless_config(), "").await;
+    let url = mcp_url(&server.base_url);
+    let echo = request(
+        json!(7),
+        "tools/call",
+        json!({"name": "echo", "arguments": {"message": "m"}}),
+    );
+    let method = || ("mcp-method", "tools/call".to_owned());
+    for headers in [
+        vec![],
+        vec![
+            ("mcp-method", "tools/list".to_owned()),
+            ("mcp-name", "echo".to_owned()),
+        ],
+        vec![method()],
+        vec![method(), ("mcp-name", "uppercase_text".to_owned())],
+        vec![method(), ("mcp-name", "=?base64?not base64?=".to_owned())],
+    ] {
+        let shown = format!("{headers:?}");
+        let answer = send(&url, Some(REVISION), &echo, headers).await;
+        assert_eq!(answer.status, 400, "{shown}");
+        assert_eq!(answer.body["error"]["code"], -32020, "{shown}");
+        assert_eq!(answer.body["id"], 7, "{shown}");
+    }
+    // Whitespace around the value is not part of it; base64 values are decoded.
+    for name in ["  echo ", "=?base64?ZWNobw==?="] {
+        let headers = vec![method(), ("mcp-name", name.to_owned())];
+        let answer = send(&url, Some(REVISION), &echo, headers).await;
+        assert_eq!(result(&answer)["content"][0]["text"], "m", "{name}");
+    }
+    // resources/read mirrors its uri.
+    let read = request(
+        json!(8),
+        "resources/read",
+        json!({"uri": "test://static-text"}),
+    );
+    let headers = vec![
+        ("mcp-method", "resources/read".to_owned()),
+        ("mcp-name", "test://other".to_owned()),
+    ];
+    assert_eq!(
+        send(&url, Some(REVISION), &read, headers).await.body["error"]["code"],
+        -32020
+    );
+}
+
+#[actix_web::test]
+async fn removed_and_unknown_methods_are_404_32601() {
+    let server = start_server(stateless_config(), "").await;
+    let url = mcp_url(&server.base_url);
+    for method in [
+        "initialize",
+        "ping",
+        "logging/setLevel",
+        "resources/subscribe",
+        "resources/unsubscribe",
+        "unknown/method",
+    ] {
+        let answer = call(
+            &url,
+            json!(500),
+            method,
+            json!({"uri": "test://static-text"}),
+        )
+        .await;
+        assert_eq!(answer.status, 404, "{method}");
+        assert_eq!(answer.body["error"]["code"], -32601, "{method}");
+        assert_eq!(answer.body["id"], 500, "{method}");
+        assert!(!answer.session_header, "{method}");
+    }
+    // A notification is taken and dropped.
+    let note = json!({"jsonrpc": "2.0", "method": "notifications/initialized", "params": {"_meta": meta(REVISION)}});
+    assert_eq!(post(&url, Some(REVISION), &note).await.status, 202);
+}
+
+#[actix_web::test]
+async fn handshake_sessions_are_untouched_beside_stateless_requests() {
+    let server = start_server(stateless_config(), "").await;
+    let url = mcp_url(&server.base_url);
+    let mut client = StreamableClient::new(&url);
+    let init = client.initialize("2025-11-25").await;
+    assert_eq!(init["protocolVersion"], "2025-11-25");
+    assert!(client.session_id.is_some());
+    let listed = client.request(json!(2), "tools/list", json!({})).await;
+    assert!(listed["result"].get("resultType").is_none(), "{listed}");
+    // initialize never negotiates the stateless revision.
+    let mut other = StreamableClient::new(&url);
+    assert_eq!(
+        other.initialize(REVISION).await["protocolVersion"],
+        "2025-11-25"
+    );
+    // server/discover without 2026-07-28 metadata is the handshake-era fallback signal.
+    let legacy = post(
+        &url,
+        None,
+        &json!({"jsonrpc": "2.0", "id": "d", "method": "server/discover", "params": {}}),
+    )
+    .await;
+    assert_eq!(
+        (legacy.status, legacy.body["error"]["code"].clone()),
+        (404, json!(-32601))
+    );
+}
+
+#[actix_web::test]
+async fn off_by_default_stateless_requests_get_the_handshake_era_answers() {
+    let server = start_server(fast_config(), "").await;
+    let url = mcp_url(&server.base_url);
+    // 2026-07-28 `_meta` alone: the discover probe gets the fallback signal.
+    let probe = post(&url, None, &request(json!(1), "server/discover", json!({}))).await;
+    assert_eq!(
+        (probe.status, probe.body["error"]["code"].clone()),
+        (404, json!(-32601))
+    );
+    // With the header, a revision the handshake transport does not speak: 400 -32600.
+    for method in ["server/discover", "tools/list"] {
+        let answer = call(&url, json!(2), method, json!({})).await;
+        assert_eq!(
+            (answer.status, answer.body["error"]["code"].clone()),
+            (400, json!(-32600)),
+            "{method}"
+        );
+        assert!(!answer.session_header);
+    }
+}

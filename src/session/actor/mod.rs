@@ -24,7 +24,6 @@ use super::client_requests::ClientRequests;
 use super::in_flight::InFlight;
 use super::wire::{StreamLost, Wire};
 use super::{SendError, SessionId};
-use crate::context::ClientLink;
 use crate::methods::lifecycle::Negotiated;
 use crate::methods::SessionState;
 use crate::protocol::{response_error, response_ok, ProtocolVersion, RequestId, RpcError};
@@ -63,8 +62,9 @@ pub struct Session {
     asked: ClientRequests,
     /// Last time the client sent anything (Streamable sessions expire when idle).
     last_activity: Instant,
-    /// How handlers reach the client through this session; made at the first call.
-    link: Option<Arc<dyn ClientLink>>,
+    /// How handlers reach the client through this session (and how their outcome
+    /// finds it again); made at the first call, so an idle session holds none.
+    link: Option<Arc<outbound::SessionLink>>,
     /// Carries the session id into every log line this session writes.
     span: tracing::Span,
     /// The pending init timeout, cancelled once the handshake completes so an idle
@@ -111,11 +111,9 @@ impl Session {
     }
 
     /// How this session's handlers reach their client (one per session, shared).
-    fn link(&mut self, ctx: &Context<Self>) -> Arc<dyn ClientLink> {
-        let link = self
-            .link
-            .get_or_insert_with(|| outbound::SessionLink::shared(ctx.address().downgrade()));
-        Arc::clone(link)
+    fn link(&mut self, ctx: &Context<Self>) -> &Arc<outbound::SessionLink> {
+        self.link
+            .get_or_insert_with(|| outbound::SessionLink::shared(ctx.address().downgrade()))
     }
 
     /// A legacy stream that cannot take a message ends the session.

@@ -66,8 +66,14 @@ impl ListKind {
 pub(crate) struct SessionLink(WeakAddr<Session>);
 
 impl SessionLink {
-    pub fn shared(session: WeakAddr<Session>) -> Arc<dyn ClientLink> {
+    pub fn shared(session: WeakAddr<Session>) -> Arc<SessionLink> {
         Arc::new(SessionLink(session))
+    }
+
+    /// The session, for a handler's outcome to find it (a weak-count bump; making a
+    /// new `Addr` per call would allocate its sender state each time).
+    pub fn session(&self) -> WeakAddr<Session> {
+        self.0.clone()
     }
 }
 

@@ -7,12 +7,13 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::{Phase, Session};
-use crate::context::RequestContext;
+use crate::context::{ClientLink, RequestContext};
 use crate::executor::Finished;
 use crate::methods::lifecycle::Negotiated;
 use crate::methods::{self, Method, Request, Run, Scope, Step};
 use crate::protocol::{ProtocolVersion, RequestId, RpcError};
 use crate::session::wire::Wire;
+use std::sync::Arc;
 
 /// A handler this session started has ended (sent from a tool-runtime thread).
 #[derive(Message)]
@@ -117,17 +118,17 @@ impl Session {
             Ok(cancellation) => cancellation,
             Err(refused) => return self.answer(&id, Err(refused), ctx),
         };
-        let link = self.link(ctx);
+        let link = Arc::clone(self.link(ctx));
+        let session = link.session();
         let context = RequestContext::new(
             Some(self.id),
             id.clone(),
             version,
             cancellation.clone(),
-            link,
+            link as Arc<dyn ClientLink>,
             wants_progress,
         );
         let job = run.into_job(context);
-        let session = ctx.address().downgrade();
         tracing::debug!(parent: &self.span, request_id = %id, "handler started");
         self.server
             .executor

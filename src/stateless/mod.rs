@@ -91,7 +91,7 @@ pub(crate) struct Call {
 }
 
 /// Serves `call`: the serialized 2026-07-28 result, or why not.
-pub(crate) async fn serve(state: &ServerState, call: Call) -> Result<Box<RawValue>, Refusal> {
+pub(crate) async fn serve(state: &Arc<ServerState>, call: Call) -> Result<Box<RawValue>, Refusal> {
     let version = call.meta.version().map_err(Refusal::Invalid)?;
     let Some(method) = Method::from_name(&call.method) else {
         return Err(Refusal::Unknown(RpcError::method_not_found(&call.method)));
@@ -136,12 +136,12 @@ pub(crate) async fn serve(state: &ServerState, call: Call) -> Result<Box<RawValu
     );
     let job = run.into_job(context);
     let (done, finished) = oneshot::channel();
-    let info = state.info.clone();
+    let shared = Arc::clone(state);
     state.executor.spawn(job, cancellation, move |outcome| {
         // On a tool-runtime thread: the result is re-serialized here, not on a worker.
         let outcome = match outcome {
             Finished::Answered(answer) => {
-                Some(answer.and_then(|raw| complete(&raw, &info, cacheable)))
+                Some(answer.and_then(|raw| complete(&raw, &shared.info, cacheable)))
             }
             Finished::Cancelled => None,
         };

@@ -19,6 +19,10 @@ use crate::state::ServerState;
 pub const SESSION_HEADER: &str = "mcp-session-id";
 pub const VERSION_HEADER: &str = "mcp-protocol-version";
 pub const LAST_EVENT_ID: &str = "last-event-id";
+/// 2026-07-28: mirrors the body's `method`.
+pub const METHOD_HEADER: &str = "mcp-method";
+/// 2026-07-28: mirrors `params.name` / `params.uri`.
+pub const NAME_HEADER: &str = "mcp-name";
 
 /// A request that passed the Host / Origin / bearer-token checks, and its principal
 /// (`None` when authentication is off). Extract it first: its refusal (421 / 403 /

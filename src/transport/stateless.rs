@@ -11,9 +11,11 @@
 
 use actix_web::{http::StatusCode, HttpResponse};
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 use super::error::TransportError;
-use super::extract::McpHeaders;
+use super::extract::{McpHeaders, METHOD_HEADER, NAME_HEADER};
+use crate::methods::Method;
 use crate::protocol::{response_ok, ErrorCode, Message, RpcError};
 use crate::state::ServerState;
 use crate::stateless::{self, meta, Call, Refusal, RequestMeta};
@@ -33,7 +35,7 @@ pub(crate) fn is_stateless(headers: &McpHeaders, message: &Message) -> bool {
 /// the answer yet), or the refusal with its status and the request's id.
 pub(crate) async fn answer(
     headers: &McpHeaders,
-    state: &ServerState,
+    state: &Arc<ServerState>,
     message: Message,
 ) -> Result<HttpResponse, TransportError> {
     let (id, method, params) = match message {
@@ -116,9 +118,9 @@ fn check_mirrors(
         }
         None => return Err(mismatch("the Mcp-Method header is required".into())),
     }
-    let field = match method {
-        "tools/call" | "prompts/get" => "name",
-        "resources/read" => "uri",
+    let field = match Method::from_name(method) {
+        Some(Method::ToolsCall | Method::PromptsGet) => "name",
+        Some(Method::ResourcesRead) => "uri",
         _ => return Ok(()),
     };
     let Some(body) = params.and_then(|p| p.get(field)).and_then(Value::as_str) else {
@@ -150,9 +152,6 @@ fn decode_mirrored(sent: &str) -> Option<String> {
             .and_then(|bytes| String::from_utf8(bytes).ok()),
     }
 }
-
-const METHOD_HEADER: &str = "mcp-method";
-const NAME_HEADER: &str = "mcp-name";
 
 fn json(body: String) -> HttpResponse {
     HttpResponse::Ok()

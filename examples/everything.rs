@@ -365,7 +365,12 @@ async fn main() -> std::io::Result<()> {
     let cli = Cli::parse();
     actix_mcp::telemetry::init("warn");
     let (fixed, templates) = resources();
-    let mut builder = McpServer::builder().name("actix-mcp-everything", env!("CARGO_PKG_VERSION"));
+    let mut builder = McpServer::builder()
+        .name("actix-mcp-everything", env!("CARGO_PKG_VERSION"))
+        .config(actix_mcp::McpConfig {
+            serve_stateless: true,
+            ..Default::default()
+        });
     for tool in tools() {
         builder = builder.tool(tool);
     }

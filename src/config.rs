@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::access::AccessPolicy;
+use crate::stateless::request_state::RequestStateKey;
 
 /// Everything an operator may tune. `McpConfig::default()` is what the binary runs with.
 #[derive(Debug, Clone)]
@@ -62,9 +63,15 @@ pub struct McpConfig {
     pub handler_timeout: Duration,
     /// Threads of the tool runtime that runs every tool call.
     pub tool_threads: usize,
+    /// Keys that seal 2026-07-28 MRTR `requestState` tokens: the first seals, every one
+    /// opens (list a new key first to rotate). Empty: a random key per process, so a
+    /// retry reaching another replica is refused — replicas must share their keys.
+    pub request_state_keys: Vec<RequestStateKey>,
+    /// How long a `requestState` token is honoured after it was issued.
+    pub request_state_ttl: Duration,
     /// Serve 2026-07-28 stateless requests on the Streamable HTTP endpoint
-    /// (`crate::stateless`). Off by default while that revision is partial (no MRTR,
-    /// no `subscriptions/listen`): off, such requests get the handshake-era answers
+    /// (`crate::stateless`). Off by default while that revision is partial (no
+    /// `subscriptions/listen` yet): off, such requests get the handshake-era answers
     /// (`server/discover` → 404 `-32601`), so dual-era clients use `initialize`.
     pub serve_stateless: bool,
 }
@@ -95,6 +102,8 @@ impl Default for McpConfig {
             tool_threads: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
+            request_state_keys: Vec::new(),
+            request_state_ttl: Duration::from_secs(10 * 60),
             serve_stateless: false,
         }
     }

@@ -14,7 +14,8 @@ use serde_json::Value;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
-use crate::protocol::{ErrorCode, LogLevel, ProtocolVersion, RequestId, RpcError};
+use crate::methods::names;
+use crate::protocol::{notification, ErrorCode, LogLevel, ProtocolVersion, RequestId, RpcError};
 use crate::session::SessionId;
 
 /// A message a handler sends its client about the request it serves.
@@ -41,6 +42,62 @@ pub(crate) struct ClientAsk {
     pub params: Value,
     /// The client capability the method needs; undeclared → an error, nothing sent.
     pub capability: &'static str,
+    /// What a 2026-07-28 `InputRequiredResult` calls this ask (`inputRequests` key);
+    /// `None`: a default key by call order. Handshake sessions ignore it.
+    pub key: Option<String>,
+}
+
+impl Notice {
+    /// This notice as a JSON-RPC notification line; progress carries the request's
+    /// `progressToken`, and its `message` only when `with_message` (2025-03-26+).
+    pub(crate) fn to_line(&self, progress_token: &Value, with_message: bool) -> String {
+        match self {
+            Notice::Progress {
+                progress,
+                total,
+                message,
+            } => notification(
+                names::PROGRESS,
+                Some(&ProgressParams {
+                    progress_token,
+                    progress: *progress,
+                    total: *total,
+                    message: message.as_deref().filter(|_| with_message),
+                }),
+            ),
+            Notice::Log {
+                level,
+                logger,
+                data,
+            } => notification(
+                names::MESSAGE,
+                Some(&LogParams {
+                    level: *level,
+                    logger: logger.as_deref(),
+                    data,
+                }),
+            ),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProgressParams<'a> {
+    progress_token: &'a Value,
+    progress: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct LogParams<'a> {
+    level: LogLevel,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logger: Option<&'a str>,
+    data: &'a Value,
 }
 
 /// Whatever carries a handler's messages to its client. Implementations decide what
@@ -72,6 +129,8 @@ pub struct RequestContext {
     link: Arc<dyn ClientLink>,
     /// The client sent a `progressToken` with this request.
     wants_progress: bool,
+    /// The `inputRequests` key the next ask goes by ([`RequestContext::input_key`]).
+    input_key: Option<String>,
 }
 
 impl std::fmt::Debug for RequestContext {
@@ -100,6 +159,29 @@ impl RequestContext {
             cancellation,
             link,
             wants_progress,
+            input_key: None,
+        }
+    }
+
+    /// This context, with its asks (elicitation, sampling, roots) named `key`. At
+    /// 2026-07-28 an ask is a key in an `InputRequiredResult`'s `inputRequests`, and the
+    /// client's retry answers it under that key; unnamed asks are `elicitation-1`,
+    /// `sampling-1`, `roots-1`, … in call order. Use one key per ask. In a handshake
+    /// session the key changes nothing.
+    ///
+    /// ```
+    /// # async fn handler(ctx: actix_mcp::ToolContext) -> Result<(), actix_mcp::protocol::RpcError> {
+    /// let answer = ctx
+    ///     .input_key("user_name")
+    ///     .elicit(serde_json::json!({"message": "Your name?", "requestedSchema": {
+    ///         "type": "object", "properties": {"name": {"type": "string"}}}}))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn input_key(&self, key: impl Into<String>) -> RequestContext {
+        RequestContext {
+            input_key: Some(key.into()),
+            ..self.clone()
         }
     }
 
@@ -186,6 +268,7 @@ impl RequestContext {
             method,
             params,
             capability,
+            key: self.input_key.clone(),
         };
         self.link.ask(self.request_id.clone(), ask).await
     }

@@ -106,6 +106,18 @@ impl Job {
         }
     }
 
+    /// The same job with its future wrapped (the stateless host's MRTR gate): the
+    /// time limit and panic isolation cover the wrapper too.
+    pub(crate) fn gated(
+        self,
+        wrap: impl FnOnce(BoxFuture<'static, Answer>) -> BoxFuture<'static, Answer>,
+    ) -> Job {
+        Job {
+            work: wrap(self.work),
+            on_failure: self.on_failure,
+        }
+    }
+
     /// Any other handler's job; `what` names it in error messages ("Resource read").
     pub(crate) fn other(what: &'static str, work: BoxFuture<'static, Answer>) -> Job {
         Job {

@@ -84,6 +84,7 @@ pub use protocol::{Annotations, Content, Icon, LogLevel, ProtocolVersion, Resour
 pub use resource::{Resource, ResourceTemplate};
 pub use server::{BuildError, McpServer, McpServerBuilder};
 pub use session::SessionId;
+pub use stateless::request_state::RequestStateKey;
 pub use tool::{CallToolResult, CatalogError, Structured, Tool, ToolAnnotations};
 
 /// Makes an MCP tool of a documented `async fn`; see the attribute's own docs.

@@ -4,7 +4,7 @@
 mod builtins;
 
 use actix_mcp::access::{AccessPolicy, AllowedHosts, BearerToken};
-use actix_mcp::{config::ResponseMode, shutdown, telemetry, McpConfig, McpServer};
+use actix_mcp::{config::ResponseMode, shutdown, telemetry, McpConfig, McpServer, RequestStateKey};
 use actix_web::{middleware, App, HttpServer};
 use clap::Parser;
 use std::time::Duration;
@@ -69,10 +69,20 @@ struct Cli {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "MCP_WORKERS")]
     workers: Option<usize>,
-    /// Also serve 2026-07-28 stateless requests on /mcp (partial: discovery, tools,
-    /// resources, prompts; no MRTR or subscriptions/listen yet).
+    /// Also serve 2026-07-28 stateless requests on /mcp (partial: no
+    /// subscriptions/listen yet).
     #[arg(long, env = "MCP_STATELESS")]
     stateless: bool,
+    /// A secret (16+ bytes) sealing 2026-07-28 MRTR requestState tokens; repeat to
+    /// rotate (the first seals, all open). Replicas behind one balancer need the same
+    /// keys. Default: a random key per process.
+    #[arg(
+        long = "request-state-key",
+        env = "MCP_REQUEST_STATE_KEYS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    request_state_keys: Vec<String>,
 }
 
 #[actix_web::main]
@@ -117,6 +127,12 @@ async fn main() -> std::io::Result<()> {
         // The seed articles' clients POST here; the endpoint event names /messages.
         messages_path_aliases: vec!["/sse/messages".into(), "/messages/".into()],
         serve_stateless: cli.stateless,
+        request_state_keys: cli
+            .request_state_keys
+            .iter()
+            .map(RequestStateKey::new)
+            .collect::<Result<_, _>>()
+            .map_err(std::io::Error::other)?,
         ..McpConfig::default()
     };
     let mcp = builtins::register(McpServer::builder())

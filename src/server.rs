@@ -18,6 +18,7 @@ use crate::registry::{Registry, SessionDirectory, Shutdown};
 use crate::resource::{Resource, ResourceCatalog, ResourceTemplate};
 use crate::session::ListKind;
 use crate::state::{Catalogs, ServerState};
+use crate::stateless::request_state::Sealer;
 use crate::tool::{CatalogError, Tool, ToolCatalog, ToolRuntime};
 use crate::transport;
 
@@ -148,6 +149,10 @@ impl McpServerBuilder {
         });
         Ok(McpServer {
             state: Arc::new(ServerState {
+                request_state: Sealer::new(
+                    &self.config.request_state_keys,
+                    self.config.request_state_ttl,
+                ),
                 config: self.config,
                 info: self.info,
                 catalogs: RwLock::new(Catalogs {

@@ -15,6 +15,7 @@ use crate::methods::lifecycle::{Offers, ServerInfo};
 use crate::prompt::Prompt;
 use crate::registry::{Registry, SessionDirectory};
 use crate::resource::ResourceCatalog;
+use crate::stateless::request_state::Sealer;
 use crate::tool::{ToolCatalog, ToolRuntime};
 
 /// State shared by every worker, session and handler.
@@ -33,6 +34,8 @@ pub struct ServerState {
     pub sessions: SessionDirectory,
     /// Runs every handler (tools, resources, prompts, completions) on the tool runtime.
     pub(crate) executor: Executor,
+    /// Seals and opens 2026-07-28 `requestState` tokens (MRTR).
+    pub(crate) request_state: Sealer,
     /// Thread the registry actor runs on; stopped with the server.
     pub(crate) registry_arbiter: Arbiter,
     /// Threads tool calls run on; kept alive as long as any session may call a tool.

@@ -210,8 +210,9 @@ async fn tools_are_listed_and_called_statelessly() {
         (json!(3), json!(-32602))
     );
 
-    // Asking the client needs MRTR, which this server does not do yet: the tool
-    // gets a clear error (here it turns it into an isError result).
+    // A tool that needs the client's model, from a client that declared no sampling:
+    // nothing is asked, and the call fails with 400 -32021 naming the capability
+    // (MRTR itself is tests/mrtr.rs).
     let asks = call(
         &url,
         json!(4),
@@ -219,10 +220,9 @@ async fn tools_are_listed_and_called_statelessly() {
         json!({"name": "asks_model", "arguments": {"prompt": "hi"}}),
     )
     .await;
-    let refused = result(&asks);
-    assert_eq!(refused["isError"], true);
-    let text = refused["content"][0]["text"].as_str().unwrap_or_default();
-    assert!(text.contains("MRTR"), "{text}");
+    assert_eq!(asks.status, 400, "{}", asks.body);
+    assert_eq!(asks.body["id"], 4);
+    assert_eq!(asks.body["error"]["code"], -32021);
 }
 
 #[actix_web::test]

@@ -192,6 +192,15 @@ impl Method {
         }
     }
 
+    /// Whether a 2026-07-28 request of this method may be answered `input_required`
+    /// (MRTR): only these three; elsewhere a handler's ask fails.
+    pub fn may_need_input(self) -> bool {
+        matches!(
+            self,
+            Method::ToolsCall | Method::PromptsGet | Method::ResourcesRead
+        )
+    }
+
     /// Whether a 2026-07-28 result of this method carries caching hints (`ttlMs`,
     /// `cacheScope`): discovery, the list methods and `resources/read`.
     pub fn is_cacheable(self) -> bool {

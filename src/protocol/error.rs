@@ -22,6 +22,8 @@ pub enum ErrorCode {
     HeaderMismatch,
     /// 2026-07-28: the request names a protocol revision we do not serve statelessly.
     UnsupportedProtocolVersion,
+    /// 2026-07-28: serving the request needs a client capability it did not declare.
+    MissingClientCapability,
 }
 
 impl ErrorCode {
@@ -35,6 +37,7 @@ impl ErrorCode {
             ErrorCode::ServerError => -32000,
             ErrorCode::HeaderMismatch => -32020,
             ErrorCode::UnsupportedProtocolVersion => -32022,
+            ErrorCode::MissingClientCapability => -32021,
         }
     }
 }

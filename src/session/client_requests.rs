@@ -115,6 +115,7 @@ mod tests {
             method: "roots/list",
             params: json!({}),
             capability: "roots",
+            key: None,
         }
     }
 
@@ -153,6 +154,7 @@ mod tests {
             method: "elicitation/create",
             params: json!({"mode": "url", "url": "https://example.com"}),
             capability: "elicitation",
+            key: None,
         };
         assert!(
             may_ask(caps, &url).is_err(),

@@ -13,7 +13,7 @@
 //! where its messages go; `envelope` is what transports hand it.
 
 mod actor;
-mod client_requests;
+pub(crate) mod client_requests;
 mod envelope;
 mod id;
 mod in_flight;

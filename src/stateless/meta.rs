@@ -8,7 +8,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::methods::lifecycle::supported_versions;
-use crate::protocol::{ErrorCode, ProtocolVersion, RpcError};
+use crate::protocol::{ErrorCode, LogLevel, ProtocolVersion, RpcError};
 
 /// The revision a request is sent under (required).
 pub const PROTOCOL_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
@@ -16,12 +16,19 @@ pub const PROTOCOL_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
 pub const CLIENT_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
 /// Who we are, on every result.
 pub const SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";
+/// The least severe log level the request wants on its answer stream (optional;
+/// absent: no log messages).
+pub const LOG_LEVEL: &str = "io.modelcontextprotocol/logLevel";
 
 /// What a request's `_meta` declared.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RequestMeta {
     /// `io.modelcontextprotocol/protocolVersion` as sent (compared with the header as is).
     pub requested: String,
+    /// What the client declared it can do: only these are asked for (MRTR).
+    pub capabilities: Map<String, Value>,
+    /// The request's log level opt-in.
+    pub log_level: Option<LogLevel>,
 }
 
 /// Whether `params` declare a 2026-07-28-style protocol version (whatever its value):
@@ -49,13 +56,23 @@ impl RequestMeta {
                 "_meta[\"{PROTOCOL_VERSION}\"] must be a string"
             )));
         };
-        if !meta.get(CLIENT_CAPABILITIES).is_some_and(Value::is_object) {
+        let Some(capabilities) = meta.get(CLIENT_CAPABILITIES).and_then(Value::as_object) else {
             return Err(missing(&format!(
                 "_meta[\"{CLIENT_CAPABILITIES}\"] must be an object"
             )));
-        }
+        };
+        let log_level = match meta.get(LOG_LEVEL) {
+            None => None,
+            Some(level) => Some(serde_json::from_value(level.clone()).map_err(|_| {
+                missing(&format!(
+                    "_meta[\"{LOG_LEVEL}\"] must be a log level (debug, info, notice, warning, error, critical, alert, emergency)"
+                ))
+            })?),
+        };
         Ok(RequestMeta {
             requested: requested.to_owned(),
+            capabilities: capabilities.clone(),
+            log_level,
         })
     }
 
@@ -94,11 +111,20 @@ mod tests {
             params(json!({"_meta": {PROTOCOL_VERSION: "2026-07-28", CLIENT_CAPABILITIES: {}}}));
         let meta = RequestMeta::read(ok.as_ref()).unwrap();
         assert_eq!(meta.version().unwrap(), ProtocolVersion::V2026_07_28);
+        assert_eq!(meta.log_level, None);
+        let opted = params(
+            json!({"_meta": {PROTOCOL_VERSION: "2026-07-28", CLIENT_CAPABILITIES: {}, LOG_LEVEL: "warning"}}),
+        );
+        assert_eq!(
+            RequestMeta::read(opted.as_ref()).unwrap().log_level,
+            Some(LogLevel::Warning)
+        );
         for bad in [
             json!({}),
             json!({"_meta": {CLIENT_CAPABILITIES: {}}}),
             json!({"_meta": {PROTOCOL_VERSION: 7, CLIENT_CAPABILITIES: {}}}),
             json!({"_meta": {PROTOCOL_VERSION: "2026-07-28"}}),
+            json!({"_meta": {PROTOCOL_VERSION: "2026-07-28", CLIENT_CAPABILITIES: {}, LOG_LEVEL: "loud"}}),
         ] {
             let err = RequestMeta::read(params(bad.clone()).as_ref()).unwrap_err();
             assert_eq!(err.code, -32602, "{bad}");
@@ -114,6 +140,8 @@ mod tests {
         for requested in ["2025-11-25", "v999.0.0"] {
             let meta = RequestMeta {
                 requested: requested.into(),
+                capabilities: Map::new(),
+                log_level: None,
             };
             let err = meta.version().unwrap_err();
             assert_eq!(err.code, -32022);

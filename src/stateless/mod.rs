@@ -35,29 +35,39 @@
 //! the revision defines none from the client over HTTP. A POSTed response is 400.
 //!
 //! **How it is answered.** `Request::parse` → `apply` with the request's revision and a
-//! scratch [`SessionState`] that is dropped afterwards. `Step::Answer` is sent at once;
-//! `Step::Run` goes to the executor with a [`RequestContext`] whose link is a
-//! [`link::StatelessLink`], and the answer waits on a oneshot. Dropping the HTTP
-//! handler (the client closed the connection) cancels the job — the spec's cancellation
-//! for this revision. Every result becomes a 2026-07-28 result ([`complete`]):
+//! scratch [`SessionState`] that is dropped afterwards. `Step::Answer` is sent at once
+//! ([`Served::Now`]); `Step::Run` goes to the executor with a [`RequestContext`] whose
+//! link is a [`link::StatelessLink`], and the transport waits on the [`Running`]
+//! handler: `application/json` when the answer comes first, an SSE stream when a notice
+//! the request asked for (progress with a `progressToken`, logs at or above its
+//! `logLevel`) comes first, then the answer. Dropping [`Running`] (the client closed
+//! the connection or the stream) cancels the job — the spec's cancellation for this
+//! revision. Every result becomes a 2026-07-28 result ([`complete`]):
 //! `resultType: "complete"`, `_meta["io.modelcontextprotocol/serverInfo"]`, and on
 //! discovery, the list methods and `resources/read` the caching hints `ttlMs: 0`,
-//! `cacheScope: "private"` (lists change at run time and nothing notifies a stateless
-//! client yet). Answers are always `application/json`: progress and log notices are
-//! dropped (see [`link`]), so nothing ever has to go before the answer.
+//! `cacheScope: "private"` (lists change at run time).
+//!
+//! **MRTR.** On `tools/call`, `prompts/get` and `resources/read` a handler's asks
+//! (elicitation, sampling, roots) are answered from the request's `inputResponses` and
+//! sealed `requestState`, or end the run with an `InputRequiredResult` — the re-run
+//! model is written in [`input`], the token in [`request_state`]. A malformed
+//! `inputResponses` or a `requestState` that fails its check is 400 `-32602`; a handler
+//! that failed after being refused an undeclared capability is 400 `-32021`.
 //!
 //! Owns: serving one stateless request. Must not: know HTTP (the transport maps
 //! [`Refusal`] to status codes and checks headers), keep anything between requests,
 //! or change what handshake sessions answer.
 
+pub(crate) mod input;
 pub(crate) mod link;
 pub(crate) mod meta;
+pub mod request_state;
 
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use std::sync::Arc;
-use tokio::sync::oneshot;
-use tokio_util::sync::CancellationToken;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::{CancellationToken, DropGuard};
 
 use crate::context::RequestContext;
 use crate::executor::{answer, Answer, Finished};
@@ -65,12 +75,15 @@ use crate::methods::lifecycle::{server_identity, ServerInfo};
 use crate::methods::{self, Method, Request, Scope, SessionState, Step};
 use crate::protocol::{ErrorCode, RequestId, RpcError};
 use crate::state::ServerState;
+use input::{Concluded, Gate, InputRound};
+use link::{NoticeSink, StatelessLink, NOTICE_QUEUE};
 pub(crate) use meta::RequestMeta;
 
 /// Why a stateless request got an error, which decides its HTTP status.
 #[derive(Debug)]
 pub(crate) enum Refusal {
-    /// The request itself is malformed for this revision (400).
+    /// The request itself is malformed for this revision, or needs a client capability
+    /// it did not declare (400).
     Invalid(RpcError),
     /// No such method at this revision, or a feature we do not offer (404).
     Unknown(RpcError),
@@ -88,10 +101,83 @@ pub(crate) struct Call {
     pub params: Option<Map<String, Value>>,
     /// What `_meta` declared.
     pub meta: RequestMeta,
+    /// Who sent it (the bearer token's principal), binding its `requestState`.
+    pub principal: Option<Arc<str>>,
 }
 
-/// Serves `call`: the serialized 2026-07-28 result, or why not.
-pub(crate) async fn serve(state: &Arc<ServerState>, call: Call) -> Result<Box<RawValue>, Refusal> {
+/// What serving a stateless request gives the transport.
+pub(crate) enum Served {
+    /// The whole answer, now.
+    Now(Box<RawValue>),
+    /// A handler is running: its notices, then its answer.
+    Running(Running),
+}
+
+/// A running handler's side of its HTTP answer. Dropping it (the client closed the
+/// connection or the stream) cancels the handler: this revision's cancellation.
+pub(crate) struct Running {
+    /// Progress and log lines the request asked for; `None` when it asked for none
+    /// (or the handler is done with them).
+    notices: Option<mpsc::Receiver<String>>,
+    /// The answer, once.
+    answer: oneshot::Receiver<Result<Box<RawValue>, Refusal>>,
+    /// The answer, received while notices were still queued ahead of it.
+    ready: Option<Result<Box<RawValue>, Refusal>>,
+    /// Cancels the handler when this is dropped.
+    _cancel_on_drop: DropGuard,
+}
+
+/// The next thing a running request sends.
+pub(crate) enum Next {
+    /// A notification line about the request.
+    Notice(String),
+    /// The answer; nothing follows it.
+    Answer(Result<Box<RawValue>, Refusal>),
+}
+
+impl Running {
+    /// The next notice, or the answer (call no more after it). Notices sent before the
+    /// handler finished come before its answer: the handler waits until each is queued.
+    pub(crate) async fn next(&mut self) -> Next {
+        let answer = match self.ready.take() {
+            Some(answer) => answer,
+            None => loop {
+                let Some(notices) = self.notices.as_mut() else {
+                    break recv_answer(&mut self.answer).await;
+                };
+                tokio::select! {
+                    biased;
+                    line = notices.recv() => match line {
+                        Some(line) => return Next::Notice(line),
+                        None => self.notices = None,
+                    },
+                    answer = recv_answer(&mut self.answer) => break answer,
+                }
+            },
+        };
+        match self.notices.as_mut().and_then(|n| n.try_recv().ok()) {
+            Some(line) => {
+                self.ready = Some(answer);
+                Next::Notice(line)
+            }
+            None => Next::Answer(answer),
+        }
+    }
+}
+
+async fn recv_answer(
+    answer: &mut oneshot::Receiver<Result<Box<RawValue>, Refusal>>,
+) -> Result<Box<RawValue>, Refusal> {
+    answer.await.unwrap_or_else(|_| {
+        Err(Refusal::Answered(RpcError::new(
+            ErrorCode::InternalError,
+            "The request was cancelled",
+        )))
+    })
+}
+
+/// Serves `call`: the 2026-07-28 result (or a running handler's), or why not.
+pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refusal> {
     let version = call.meta.version().map_err(Refusal::Invalid)?;
     let Some(method) = Method::from_name(&call.method) else {
         return Err(Refusal::Unknown(RpcError::method_not_found(&call.method)));
@@ -99,6 +185,18 @@ pub(crate) async fn serve(state: &Arc<ServerState>, call: Call) -> Result<Box<Ra
     let catalogs = state.catalogs();
     methods::admit_stateless(method, || catalogs.offers()).map_err(Refusal::Unknown)?;
     let cacheable = method.is_cacheable();
+    let allows_input = method.may_need_input();
+    let offered = if allows_input {
+        offered_answers(state, &call).map_err(Refusal::Invalid)?
+    } else {
+        Map::new()
+    };
+    let progress_token = methods::progress_token(&call.params);
+    let bind = request_state::binding(
+        &call.method,
+        call.params.as_ref(),
+        call.principal.as_deref().unwrap_or(""),
+    );
     // Nothing a method writes here outlives the request.
     let mut scratch = SessionState::default();
     let step = Request::parse(method, call.params)
@@ -114,7 +212,9 @@ pub(crate) async fn serve(state: &Arc<ServerState>, call: Call) -> Result<Box<Ra
         .map_err(Refusal::Answered)?;
     let run = match step {
         Step::Answer(result) => {
-            return complete(&result, &state.info, cacheable).map_err(Refusal::Answered)
+            return complete(&result, &state.info, cacheable)
+                .map(Served::Now)
+                .map_err(Refusal::Answered)
         }
         Step::Run(run) => run,
         // admit_stateless refused `initialize` already.
@@ -122,38 +222,129 @@ pub(crate) async fn serve(state: &Arc<ServerState>, call: Call) -> Result<Box<Ra
             return Err(Refusal::Unknown(RpcError::method_not_found(&call.method)))
         }
     };
+    let round = Arc::new(InputRound::new(
+        call.meta.capabilities.clone(),
+        allows_input,
+        offered,
+    ));
+    let (notices, sink) = if progress_token.is_some() || call.meta.log_level.is_some() {
+        let (lines, notices) = mpsc::channel(NOTICE_QUEUE);
+        let sink = NoticeSink {
+            lines,
+            progress_token: progress_token.clone(),
+            log_level: call.meta.log_level,
+            last_progress: Mutex::new(None),
+        };
+        (Some(notices), Some(sink))
+    } else {
+        (None, None)
+    };
     let cancellation = CancellationToken::new();
-    // The HTTP handler is dropped when its client goes away: that cancels the job.
-    let _cancel_on_drop = cancellation.clone().drop_guard();
+    let link = StatelessLink {
+        round: Arc::clone(&round),
+        notices: sink,
+    };
     let context = RequestContext::new(
         None,
         call.id,
         version,
         cancellation.clone(),
-        Arc::new(link::StatelessLink),
-        // Progress cannot reach a stateless client yet (see `link`).
-        false,
+        Arc::new(link),
+        progress_token.is_some(),
     );
-    let job = run.into_job(context);
-    let (done, finished) = oneshot::channel();
+    let gate_round = Arc::clone(&round);
+    let job = run
+        .into_job(context)
+        .gated(move |work| Box::pin(Gate::new(work, gate_round)));
+    let (done, answer) = oneshot::channel();
     let shared = Arc::clone(state);
-    state.executor.spawn(job, cancellation, move |outcome| {
-        // On a tool-runtime thread: the result is re-serialized here, not on a worker.
-        let outcome = match outcome {
-            Finished::Answered(answer) => {
-                Some(answer.and_then(|raw| complete(&raw, &shared.info, cacheable)))
+    state
+        .executor
+        .spawn(job, cancellation.clone(), move |outcome| {
+            // On a tool-runtime thread: the result is re-serialized here, not on a worker.
+            let finished = match outcome {
+                Finished::Answered(answer) => answer,
+                Finished::Cancelled => return, // the client is gone; no one reads this
+            };
+            let _ = done.send(conclude(&shared, &round, finished, cacheable, &bind));
+        });
+    Ok(Served::Running(Running {
+        notices,
+        answer,
+        ready: None,
+        _cancel_on_drop: cancellation.drop_guard(),
+    }))
+}
+
+/// The answers a request brings: those sealed in its `requestState` (earlier rounds)
+/// and its `inputResponses` (this round). Malformed ones are `-32602`.
+fn offered_answers(state: &ServerState, call: &Call) -> Result<Map<String, Value>, RpcError> {
+    let params = call.params.as_ref();
+    let bad = |why: &str| RpcError::invalid_params(format!("Invalid params: {why}"));
+    let mut offered = match params.and_then(|p| p.get("requestState")) {
+        None => Map::new(),
+        Some(Value::String(token)) => {
+            let bind = request_state::binding(
+                &call.method,
+                params,
+                call.principal.as_deref().unwrap_or(""),
+            );
+            state.request_state.open(token, &bind)?
+        }
+        Some(_) => return Err(bad("requestState must be the string the server sent")),
+    };
+    match params.and_then(|p| p.get("inputResponses")) {
+        None => {}
+        Some(Value::Object(responses)) => {
+            for (key, response) in responses {
+                if !response.is_object() {
+                    return Err(bad(&format!(
+                        "inputResponses[{key:?}] must be a result object (an ElicitResult, \
+                         CreateMessageResult or ListRootsResult)"
+                    )));
+                }
+                // An answer sealed in requestState is not the client's to replace.
+                offered
+                    .entry(key.clone())
+                    .or_insert_with(|| response.clone());
             }
-            Finished::Cancelled => None,
-        };
-        let _ = done.send(outcome);
-    });
-    match finished.await {
-        Ok(Some(answer)) => answer.map_err(Refusal::Answered),
-        // Only cancelled when this future was dropped, so no one reads this.
-        Ok(None) | Err(_) => Err(Refusal::Answered(RpcError::new(
-            ErrorCode::InternalError,
-            "The request was cancelled",
-        ))),
+        }
+        Some(_) => return Err(bad("inputResponses must be an object of results by key")),
+    }
+    Ok(offered)
+}
+
+/// A finished handler's answer as this revision sends it.
+fn conclude(
+    state: &ServerState,
+    round: &InputRound,
+    finished: Answer,
+    cacheable: bool,
+    bind: &str,
+) -> Result<Box<RawValue>, Refusal> {
+    match round.conclude(finished) {
+        Concluded::Answered(Ok(raw)) => {
+            complete(&raw, &state.info, cacheable).map_err(Refusal::Answered)
+        }
+        Concluded::Answered(Err(error))
+            if error.code == ErrorCode::MissingClientCapability.code() =>
+        {
+            Err(Refusal::Invalid(error))
+        }
+        Concluded::Answered(Err(error)) => Err(Refusal::Answered(error)),
+        Concluded::InputRequired { requests, used } => {
+            let sealed = state
+                .request_state
+                .seal(bind, used)
+                .map_err(Refusal::Answered)?;
+            let mut result = Map::new();
+            result.insert("resultType".into(), Value::from("input_required"));
+            result.insert("inputRequests".into(), Value::Object(requests));
+            result.insert("requestState".into(), Value::from(sealed));
+            let raw = answer(&result).map_err(Refusal::Answered)?;
+            // Never cached: the caching hints are for complete results only.
+            complete(&raw, &state.info, false).map_err(Refusal::Answered)
+        }
     }
 }
 
@@ -163,7 +354,9 @@ pub(crate) async fn serve(state: &Arc<ServerState>, call: Call) -> Result<Box<Ra
 pub(crate) fn complete(result: &RawValue, info: &ServerInfo, cacheable: bool) -> Answer {
     let mut object: Map<String, Value> = serde_json::from_str(result.get())
         .map_err(|e| RpcError::new(ErrorCode::InternalError, format!("Internal error: {e}")))?;
-    object.insert("resultType".into(), Value::from("complete"));
+    object
+        .entry("resultType")
+        .or_insert_with(|| Value::from("complete"));
     let identity = serde_json::to_value(server_identity(info)).unwrap_or_default();
     let slot = object
         .entry("_meta")

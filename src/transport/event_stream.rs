@@ -50,6 +50,16 @@ pub fn starting_with(
     sse_response(req, state, events, retry)
 }
 
+/// Serialized JSON-RPC lines as an SSE response (a 2026-07-28 request's answer stream:
+/// its notices, then its answer).
+pub fn from_lines<S>(req: &HttpRequest, state: &ServerState, lines: S) -> HttpResponse
+where
+    S: Stream<Item = String> + 'static,
+{
+    let events = lines.map(|line| Ok(sse::Data::new(line).event("message").into()));
+    sse_response(req, state, events, None)
+}
+
 /// An SSE response with our headers and keep-alive; `retry` only for clients that
 /// know the field.
 fn sse_response<S>(

@@ -9,16 +9,19 @@
 //! methods (the stateless host does), or touch sessions (a stateless request ignores
 //! `Mcp-Session-Id` and never gets one).
 
-use actix_web::{http::StatusCode, HttpResponse};
+use actix_web::{http::StatusCode, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
 use serde_json::{Map, Value};
 use std::sync::Arc;
 
 use super::error::TransportError;
+use super::event_stream;
 use super::extract::{McpHeaders, METHOD_HEADER, NAME_HEADER};
+use crate::access::Principal;
 use crate::methods::Method;
-use crate::protocol::{response_ok, ErrorCode, Message, RpcError};
+use crate::protocol::{response_error, response_ok, ErrorCode, Message, RpcError};
 use crate::state::ServerState;
-use crate::stateless::{self, meta, Call, Refusal, RequestMeta};
+use crate::stateless::{self, meta, Call, Next, Refusal, RequestMeta, Served};
 
 /// Whether `message` is a 2026-07-28 request: its `_meta` names a protocol version, or
 /// the `MCP-Protocol-Version` header names the stateless revision. Handshake clients
@@ -31,11 +34,14 @@ pub(crate) fn is_stateless(headers: &McpHeaders, message: &Message) -> bool {
     headers.names_stateless_revision() || meta::declares_version(params)
 }
 
-/// Answers a stateless `message`: always `application/json` (nothing ever goes before
-/// the answer yet), or the refusal with its status and the request's id.
+/// Answers a stateless `message`: `application/json` when the answer is all there is,
+/// an SSE stream when a notice the request asked for (progress, a log message) comes
+/// first; or the refusal with its status and the request's id.
 pub(crate) async fn answer(
+    req: &HttpRequest,
     headers: &McpHeaders,
     state: &Arc<ServerState>,
+    principal: Option<&Principal>,
     message: Message,
 ) -> Result<HttpResponse, TransportError> {
     let (id, method, params) = match message {
@@ -63,13 +69,39 @@ pub(crate) async fn answer(
         method,
         params,
         meta,
+        principal: principal.map(|p| Arc::clone(&p.0)),
     };
-    match stateless::serve(state, call).await {
+    let respond = |answer: Result<_, Refusal>| match answer {
         Ok(result) => Ok(json(response_ok(&id, &result))),
         Err(Refusal::Invalid(error)) => Err(refuse(StatusCode::BAD_REQUEST, error)),
         Err(Refusal::Unknown(error)) => Err(refuse(StatusCode::NOT_FOUND, error)),
         Err(Refusal::Answered(error)) => Err(refuse(StatusCode::OK, error)),
-    }
+    };
+    let mut running = match stateless::serve(state, call) {
+        Ok(Served::Now(result)) => return respond(Ok(result)),
+        Ok(Served::Running(running)) => running,
+        Err(refusal) => return respond(Err(refusal)),
+    };
+    let first = match running.next().await {
+        Next::Answer(answer) => return respond(answer),
+        Next::Notice(line) => line,
+    };
+    // From here the status is 200 and the answer, success or error, is the last event.
+    let rest = futures_util::stream::unfold(Some(running), move |running| {
+        let id = id.clone();
+        async move {
+            let mut running = running?;
+            match running.next().await {
+                Next::Notice(line) => Some((line, Some(running))),
+                Next::Answer(Ok(result)) => Some((response_ok(&id, &result), None)),
+                Next::Answer(Err(
+                    Refusal::Invalid(error) | Refusal::Unknown(error) | Refusal::Answered(error),
+                )) => Some((response_error(Some(&id), &error), None)),
+            }
+        }
+    });
+    let lines = futures_util::stream::once(async move { first }).chain(rest);
+    Ok(event_stream::from_lines(req, state, lines))
 }
 
 /// `MCP-Protocol-Version` must be sent and equal the `_meta` version, so intermediaries
@@ -181,6 +213,8 @@ mod tests {
     fn the_version_header_must_be_sent_and_match() {
         let meta = RequestMeta {
             requested: "2026-07-28".into(),
+            capabilities: Map::new(),
+            log_level: None,
         };
         assert!(check_version_header(&headers(Some("2026-07-28")), &meta).is_ok());
         for sent in [None, Some("2025-11-25")] {

@@ -13,7 +13,7 @@ use tokio::sync::oneshot;
 use super::Session;
 use crate::context::{link_gone, ClientAsk, ClientLink, Notice};
 use crate::methods::names;
-use crate::protocol::{notification, ErrorCode, LogLevel, ProtocolVersion, RequestId, RpcError};
+use crate::protocol::{notification, ErrorCode, ProtocolVersion, RequestId, RpcError};
 use crate::session::client_requests::{may_ask, ClientAnswer};
 
 /// A running handler tells its client something about its request.
@@ -101,25 +101,6 @@ impl ClientLink for SessionLink {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ProgressParams<'a> {
-    progress_token: &'a Value,
-    progress: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    total: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct LogParams<'a> {
-    level: LogLevel,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    logger: Option<&'a str>,
-    data: &'a Value,
-}
-
 impl Handler<Notify> for Session {
     type Result = ();
 
@@ -129,41 +110,21 @@ impl Handler<Notify> for Session {
         let line = match &notify.notice {
             // Only live requests that asked for progress, strictly increasing, never
             // after the answer (an answered request is no longer in flight).
-            Notice::Progress {
-                progress,
-                total,
-                message,
-            } => {
+            Notice::Progress { progress, .. } => {
                 let Some(token) = self.in_flight.progress(id, *progress) else {
                     tracing::debug!(parent: &self.span, request_id = %id, "progress dropped (not live, no token, or not increasing)");
                     return;
                 };
-                let params = ProgressParams {
-                    progress_token: token,
-                    progress: *progress,
-                    total: *total,
-                    message: message.as_deref().filter(|_| {
-                        version.is_some_and(ProtocolVersion::has_audio_and_annotations)
-                    }),
-                };
-                notification(names::PROGRESS, Some(&params))
+                let with_message = version.is_some_and(ProtocolVersion::has_audio_and_annotations);
+                notify.notice.to_line(token, with_message)
             }
             // Only while the request is live, and at or above the client's level.
-            Notice::Log {
-                level,
-                logger,
-                data,
-            } => {
+            Notice::Log { level, .. } => {
                 let below_level = self.state.log_level.is_some_and(|min| *level < min);
                 if !self.in_flight.is_live(id) || below_level {
                     return;
                 }
-                let params = LogParams {
-                    level: *level,
-                    logger: logger.as_deref(),
-                    data,
-                };
-                notification(names::MESSAGE, Some(&params))
+                notify.notice.to_line(&Value::Null, false)
             }
         };
         let sent = self.wire.message_for(id, line);

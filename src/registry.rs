@@ -1,6 +1,9 @@
-//! The registry actor: the one place that decides which sessions exist.
+//! The registry actor: the one place that decides which sessions (and 2026-07-28
+//! `subscriptions/listen` streams) exist.
 //!
-//! Owns: the session-id → session-actor table. Sessions register when their stream
+//! Owns: the session-id → session-actor table, and the open subscriptions (which
+//! nothing routes to by id: they only hear broadcasts and shutdown, and count toward
+//! the session limit as the long-lived streams they are). Sessions register when their stream
 //! opens and unregister when they stop; only the registry actor writes the table, so
 //! the session limit, shutdown and broadcasts see one consistent set. Transports
 //! resolve a POST's session id through [`SessionDirectory`], the registry's read-only
@@ -12,12 +15,14 @@
 
 use actix::prelude::*;
 use dashmap::DashMap;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::oneshot;
 
 use crate::access::Principal;
 use crate::session::{Deliver, Drain, Envelope, Refusal, ServerEvent, Session, SessionId};
+use crate::subscription::{Registered, Subscription};
 
 /// Registrations and broadcasts waiting in the mailbox before senders wait.
 const MAILBOX_CAPACITY: usize = 4096;
@@ -30,6 +35,10 @@ pub struct Registry {
     /// Set by [`Shutdown`]: no new sessions; waiters hear when the last one is gone.
     shutting_down: bool,
     shutdown_waiters: Vec<oneshot::Sender<()>>,
+    /// Every open `subscriptions/listen` stream, by a key of ours.
+    subscriptions: HashMap<u64, Addr<Subscription>>,
+    /// The next subscription's key.
+    next_subscription: u64,
 }
 
 struct Entry {
@@ -97,11 +106,18 @@ impl Registry {
             max_sessions,
             shutting_down: false,
             shutdown_waiters: Vec::new(),
+            subscriptions: HashMap::new(),
+            next_subscription: 0,
         }
     }
 
+    /// Whether one more session or subscription would exceed the limit.
+    fn is_full(&self) -> bool {
+        self.shutting_down || self.sessions.len() + self.subscriptions.len() >= self.max_sessions
+    }
+
     fn wake_shutdown_waiters_if_empty(&mut self) {
-        if self.shutting_down && self.sessions.is_empty() {
+        if self.shutting_down && self.sessions.is_empty() && self.subscriptions.is_empty() {
             for waiter in self.shutdown_waiters.drain(..) {
                 let _ = waiter.send(());
             }
@@ -143,7 +159,7 @@ impl Handler<Register> for Registry {
     type Result = Result<(), RegistryFull>;
 
     fn handle(&mut self, msg: Register, _ctx: &mut Self::Context) -> Self::Result {
-        if self.shutting_down || self.sessions.len() >= self.max_sessions {
+        if self.is_full() {
             return Err(RegistryFull);
         }
         let entry = Entry {
@@ -167,6 +183,40 @@ impl Handler<Unregister> for Registry {
 
     fn handle(&mut self, msg: Unregister, _ctx: &mut Self::Context) {
         self.sessions.entries.remove(&msg.id);
+        self.wake_shutdown_waiters_if_empty();
+    }
+}
+
+/// A `subscriptions/listen` stream opened; it hears broadcasts from now on.
+#[derive(Message)]
+#[rtype(result = "Result<(), RegistryFull>")]
+pub struct RegisterSubscription(pub Addr<Subscription>);
+
+impl Handler<RegisterSubscription> for Registry {
+    type Result = Result<(), RegistryFull>;
+
+    fn handle(&mut self, msg: RegisterSubscription, _ctx: &mut Self::Context) -> Self::Result {
+        if self.is_full() {
+            return Err(RegistryFull);
+        }
+        let key = self.next_subscription;
+        self.next_subscription += 1;
+        msg.0.do_send(Registered(key));
+        self.subscriptions.insert(key, msg.0);
+        Ok(())
+    }
+}
+
+/// A subscription ended.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct UnregisterSubscription(pub u64);
+
+impl Handler<UnregisterSubscription> for Registry {
+    type Result = ();
+
+    fn handle(&mut self, msg: UnregisterSubscription, _ctx: &mut Self::Context) {
+        self.subscriptions.remove(&msg.0);
         self.wake_shutdown_waiters_if_empty();
     }
 }
@@ -203,6 +253,11 @@ impl Handler<Shutdown> for Registry {
                 deadline: msg.deadline,
             });
         }
+        for subscription in self.subscriptions.values() {
+            subscription.do_send(Drain {
+                deadline: msg.deadline,
+            });
+        }
         let (done, all_gone) = oneshot::channel();
         self.shutdown_waiters.push(done);
         self.wake_shutdown_waiters_if_empty();
@@ -223,6 +278,9 @@ impl Handler<Broadcast> for Registry {
     fn handle(&mut self, Broadcast(event): Broadcast, _ctx: &mut Self::Context) {
         for session in self.all_sessions() {
             session.do_send(event.clone());
+        }
+        for subscription in self.subscriptions.values() {
+            subscription.do_send(event.clone());
         }
     }
 }

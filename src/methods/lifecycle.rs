@@ -216,10 +216,12 @@ pub fn supported_versions() -> Vec<&'static str> {
         .collect()
 }
 
-/// The 2026-07-28 server capabilities. No `listChanged` or `subscribe` (no
-/// `subscriptions/listen` yet) and no `logging` (log messages are not delivered yet).
+/// The 2026-07-28 server capabilities: list changes and resource updates arrive on
+/// `subscriptions/listen` streams; log messages on a request's own stream when it
+/// sets `logLevel`.
 #[derive(Serialize)]
 struct StatelessCapabilities {
+    logging: Map<String, Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tools: Option<Map<String, Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -245,13 +247,24 @@ pub fn discover_result(info: &ServerInfo, offers: Offers) -> DiscoverResult<'_> 
     DiscoverResult {
         supported_versions: supported_versions(),
         capabilities: StatelessCapabilities {
-            tools: offers.tools.then(Map::new),
-            resources: offers.resources.then(Map::new),
-            prompts: offers.prompts.then(Map::new),
+            logging: Map::new(),
+            tools: offers.tools.then(|| flags(&["listChanged"])),
+            resources: offers
+                .resources
+                .then(|| flags(&["subscribe", "listChanged"])),
+            prompts: offers.prompts.then(|| flags(&["listChanged"])),
             completions: offers.completions.then(Map::new),
         },
         instructions: info.instructions.as_deref(),
     }
+}
+
+/// A capability object with these flags set.
+fn flags(names: &[&str]) -> Map<String, Value> {
+    names
+        .iter()
+        .map(|name| ((*name).to_owned(), Value::Bool(true)))
+        .collect()
 }
 
 /// `server/discover` asked of a handshake session (or of the transport without
@@ -340,7 +353,8 @@ mod tests {
             discovered,
             json!({
                 "supportedVersions": ["2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"],
-                "capabilities": {"tools": {}, "prompts": {}},
+                "capabilities": {"logging": {}, "tools": {"listChanged": true},
+                                 "prompts": {"listChanged": true}},
                 "instructions": "use it",
             })
         );

@@ -70,6 +70,9 @@ pub enum Method {
     PromptsList,
     PromptsGet,
     CompletionComplete,
+    /// 2026-07-28: a long-lived stream of the notifications the client asks for;
+    /// opened by the stateless host (`crate::subscription`), unknown to sessions.
+    SubscriptionsListen,
 }
 
 /// What a method needs before it may run.
@@ -81,6 +84,8 @@ pub enum Needs {
     NoHandshakeYet,
     /// A completed `initialize`, and the server offering `Feature` (if any).
     Handshake(Option<Feature>),
+    /// A 2026-07-28 request: sessions do not know the method.
+    Stateless,
 }
 
 /// Server features that some methods exist only with.
@@ -108,6 +113,7 @@ impl Method {
             "prompts/list" => Method::PromptsList,
             "prompts/get" => Method::PromptsGet,
             "completion/complete" => Method::CompletionComplete,
+            "subscriptions/listen" => Method::SubscriptionsListen,
             _ => return None,
         })
     }
@@ -127,6 +133,7 @@ impl Method {
             | ResourcesUnsubscribe => Needs::Handshake(Some(Feature::Resources)),
             PromptsList | PromptsGet => Needs::Handshake(Some(Feature::Prompts)),
             CompletionComplete => Needs::Handshake(Some(Feature::Completions)),
+            SubscriptionsListen => Needs::Stateless,
         }
     }
 }
@@ -153,6 +160,7 @@ pub fn admit(
             Err(RpcError::method_not_found(method.name()))
         }
         Needs::Handshake(_) => Ok(()),
+        Needs::Stateless => Err(RpcError::method_not_found(method.name())),
     }
 }
 
@@ -188,7 +196,8 @@ impl Method {
             | ResourcesRead
             | PromptsList
             | PromptsGet
-            | CompletionComplete => true,
+            | CompletionComplete
+            | SubscriptionsListen => true,
         }
     }
 
@@ -233,6 +242,7 @@ impl Method {
             PromptsList => "prompts/list",
             PromptsGet => "prompts/get",
             CompletionComplete => "completion/complete",
+            SubscriptionsListen => "subscriptions/listen",
         }
     }
 }
@@ -272,6 +282,9 @@ impl Request {
             PromptsList => Request::Prompts(prompts::Request::List(parse_params(params)?)),
             PromptsGet => Request::Prompts(prompts::Request::get(params)?),
             CompletionComplete => Request::Completion(completion::Request::parse(params)?),
+            // The stateless host opens subscriptions before routing; admit refuses it
+            // to sessions.
+            SubscriptionsListen => return Err(RpcError::method_not_found(method.name())),
         })
     }
 

@@ -71,10 +71,11 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 
 use crate::context::RequestContext;
 use crate::executor::{answer, Answer, Finished};
-use crate::methods::lifecycle::{server_identity, ServerInfo};
+use crate::methods::lifecycle::{server_identity, Offers, ServerInfo};
 use crate::methods::{self, Method, Request, Scope, SessionState, Step};
 use crate::protocol::{ErrorCode, RequestId, RpcError};
 use crate::state::ServerState;
+use crate::subscription::SubscriptionFilter;
 use input::{Concluded, Gate, InputRound};
 use link::{NoticeSink, StatelessLink, NOTICE_QUEUE};
 pub(crate) use meta::RequestMeta;
@@ -109,6 +110,9 @@ pub(crate) struct Call {
 pub(crate) enum Served {
     /// The whole answer, now.
     Now(Box<RawValue>),
+    /// `subscriptions/listen`: open a subscription for request `0` with this filter
+    /// (already cut to what the server honours).
+    Listen(RequestId, SubscriptionFilter),
     /// A handler is running: its notices, then its answer.
     Running(Running),
 }
@@ -184,6 +188,9 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
     };
     let catalogs = state.catalogs();
     methods::admit_stateless(method, || catalogs.offers()).map_err(Refusal::Unknown)?;
+    if method == Method::SubscriptionsListen {
+        return listen(call, catalogs.offers());
+    }
     let cacheable = method.is_cacheable();
     let allows_input = method.may_need_input();
     let offered = if allows_input {
@@ -274,6 +281,18 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
         ready: None,
         _cancel_on_drop: cancellation.drop_guard(),
     }))
+}
+
+/// Reads a listen request's filter (`params.notifications`, required).
+fn listen(call: Call, offers: Offers) -> Result<Served, Refusal> {
+    #[derive(serde::Deserialize)]
+    struct ListenParams {
+        notifications: SubscriptionFilter,
+    }
+    let params = Value::Object(call.params.unwrap_or_default());
+    let ListenParams { notifications } = serde_json::from_value(params)
+        .map_err(|e| Refusal::Answered(RpcError::invalid_params(format!("Invalid params: {e}"))))?;
+    Ok(Served::Listen(call.id, notifications.honoured(offers)))
 }
 
 /// The answers a request brings: those sealed in its `requestState` (earlier rounds)

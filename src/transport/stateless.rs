@@ -19,9 +19,11 @@ use super::event_stream;
 use super::extract::{McpHeaders, METHOD_HEADER, NAME_HEADER};
 use crate::access::Principal;
 use crate::methods::Method;
-use crate::protocol::{response_error, response_ok, ErrorCode, Message, RpcError};
+use crate::protocol::{response_error, response_ok, ErrorCode, Message, RequestId, RpcError};
 use crate::state::ServerState;
 use crate::stateless::{self, meta, Call, Next, Refusal, RequestMeta, Served};
+use crate::subscription::{self, ClientGone, Subscription, SubscriptionFilter};
+use actix::Addr;
 
 /// Whether `message` is a 2026-07-28 request: its `_meta` names a protocol version, or
 /// the `MCP-Protocol-Version` header names the stateless revision. Handshake clients
@@ -79,6 +81,7 @@ pub(crate) async fn answer(
     };
     let mut running = match stateless::serve(state, call) {
         Ok(Served::Now(result)) => return respond(Ok(result)),
+        Ok(Served::Listen(id, filter)) => return listen(req, state, id, filter).await,
         Ok(Served::Running(running)) => running,
         Err(refusal) => return respond(Err(refusal)),
     };
@@ -101,6 +104,33 @@ pub(crate) async fn answer(
         }
     });
     let lines = futures_util::stream::once(async move { first }).chain(rest);
+    Ok(event_stream::from_lines(req, state, lines))
+}
+
+/// `subscriptions/listen`: an SSE answer that stays open, fed by the subscription's
+/// actor; closing it (the client's way to cancel) ends the subscription.
+async fn listen(
+    req: &HttpRequest,
+    state: &Arc<ServerState>,
+    id: RequestId,
+    filter: SubscriptionFilter,
+) -> Result<HttpResponse, TransportError> {
+    let opened = subscription::open(state, id, filter)
+        .await
+        .map_err(|_| TransportError::SessionLimit)?;
+    /// Tells the subscription when the SSE answer is dropped.
+    struct EndOnDrop(Addr<Subscription>);
+    impl Drop for EndOnDrop {
+        fn drop(&mut self) {
+            self.0.do_send(ClientGone);
+        }
+    }
+    let guard = EndOnDrop(opened.subscription);
+    let lines =
+        futures_util::stream::unfold((opened.lines, guard), |(mut lines, guard)| async move {
+            let line = lines.recv().await?;
+            Some((line, (lines, guard)))
+        });
     Ok(event_stream::from_lines(req, state, lines))
 }
 
@@ -194,7 +224,7 @@ fn json(body: String) -> HttpResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::RequestId;
+
     use actix_web::test::TestRequest;
     use actix_web::FromRequest;
 

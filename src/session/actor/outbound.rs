@@ -52,7 +52,7 @@ pub enum ListKind {
 }
 
 impl ListKind {
-    fn notification(self) -> &'static str {
+    pub(crate) fn notification(self) -> &'static str {
         match self {
             ListKind::Tools => "notifications/tools/list_changed",
             ListKind::Resources => "notifications/resources/list_changed",

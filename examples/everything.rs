@@ -662,12 +662,7 @@ async fn main() -> std::io::Result<()> {
     let cli = Cli::parse();
     actix_mcp::telemetry::init("warn");
     let (fixed, templates) = resources();
-    let mut builder = McpServer::builder()
-        .name("actix-mcp-everything", env!("CARGO_PKG_VERSION"))
-        .config(actix_mcp::McpConfig {
-            serve_stateless: true,
-            ..Default::default()
-        });
+    let mut builder = McpServer::builder().name("actix-mcp-everything", env!("CARGO_PKG_VERSION"));
     for tool in tools() {
         builder = builder.tool(tool);
     }

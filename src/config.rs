@@ -63,6 +63,11 @@ pub struct McpConfig {
     pub handler_timeout: Duration,
     /// Threads of the tool runtime that runs every tool call.
     pub tool_threads: usize,
+    /// The `ttlMs` of 2026-07-28 discovery, list and `resources/read` results: how long
+    /// a client may reuse them (0: not at all, the default, since tools and resources
+    /// may change at run time). Scope `public` when no bearer tokens are configured,
+    /// else `private`.
+    pub cache_ttl: Duration,
     /// Keys that seal 2026-07-28 MRTR `requestState` tokens: the first seals, every one
     /// opens (list a new key first to rotate). Empty: a random key per process, so a
     /// retry reaching another replica is refused — replicas must share their keys.
@@ -70,9 +75,9 @@ pub struct McpConfig {
     /// How long a `requestState` token is honoured after it was issued.
     pub request_state_ttl: Duration,
     /// Serve 2026-07-28 stateless requests on the Streamable HTTP endpoint
-    /// (`crate::stateless`). Off by default while that revision is partial (no
-    /// `subscriptions/listen` yet): off, such requests get the handshake-era answers
-    /// (`server/discover` → 404 `-32601`), so dual-era clients use `initialize`.
+    /// (`crate::stateless`), beside the handshake sessions (on by default). Off, such
+    /// requests get the handshake-era answers (`server/discover` → 404 `-32601`), so
+    /// dual-era clients fall back to `initialize`.
     pub serve_stateless: bool,
 }
 
@@ -102,9 +107,10 @@ impl Default for McpConfig {
             tool_threads: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
+            cache_ttl: Duration::ZERO,
             request_state_keys: Vec::new(),
             request_state_ttl: Duration::from_secs(10 * 60),
-            serve_stateless: false,
+            serve_stateless: true,
         }
     }
 }

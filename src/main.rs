@@ -69,10 +69,14 @@ struct Cli {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "MCP_WORKERS")]
     workers: Option<usize>,
-    /// Also serve 2026-07-28 stateless requests on /mcp (partial: no
-    /// subscriptions/listen yet).
-    #[arg(long, env = "MCP_STATELESS")]
+    /// Serve 2026-07-28 stateless requests on /mcp beside handshake sessions (`false`:
+    /// only the initialize handshake, for clients that mishandle the newer revision).
+    #[arg(long, env = "MCP_STATELESS", default_value_t = true, action = clap::ArgAction::Set)]
     stateless: bool,
+    /// How long clients may cache 2026-07-28 discovery, list and resources/read
+    /// results (ttlMs); 0 = not at all.
+    #[arg(long, env = "MCP_CACHE_TTL_SECS", default_value_t = 0)]
+    cache_ttl_secs: u64,
     /// A secret (16+ bytes) sealing 2026-07-28 MRTR requestState tokens; repeat to
     /// rotate (the first seals, all open). Replicas behind one balancer need the same
     /// keys. Default: a random key per process.
@@ -127,6 +131,7 @@ async fn main() -> std::io::Result<()> {
         // The seed articles' clients POST here; the endpoint event names /messages.
         messages_path_aliases: vec!["/sse/messages".into(), "/messages/".into()],
         serve_stateless: cli.stateless,
+        cache_ttl: Duration::from_secs(cli.cache_ttl_secs),
         request_state_keys: cli
             .request_state_keys
             .iter()

@@ -146,10 +146,20 @@ async fn server_discover_is_answered_without_a_session() {
         ])
     );
     assert_eq!(discovered["instructions"], "Test server.");
-    assert_eq!(discovered["capabilities"]["tools"], json!({}));
-    assert_eq!(discovered["capabilities"]["resources"], json!({}));
-    assert_eq!(discovered["capabilities"]["prompts"], json!({}));
-    assert!(discovered["capabilities"].get("logging").is_none());
+    // Changes arrive on subscriptions/listen; logs on a request's stream (logLevel).
+    assert_eq!(
+        discovered["capabilities"]["tools"],
+        json!({"listChanged": true})
+    );
+    assert_eq!(
+        discovered["capabilities"]["resources"],
+        json!({"subscribe": true, "listChanged": true})
+    );
+    assert_eq!(
+        discovered["capabilities"]["prompts"],
+        json!({"listChanged": true})
+    );
+    assert_eq!(discovered["capabilities"]["logging"], json!({}));
     assert_eq!(
         (
             discovered["ttlMs"].clone(),
@@ -433,8 +443,12 @@ async fn handshake_sessions_are_untouched_beside_stateless_requests() {
 }
 
 #[actix_web::test]
-async fn off_by_default_stateless_requests_get_the_handshake_era_answers() {
-    let server = start_server(fast_config(), "").await;
+async fn switched_off_stateless_requests_get_the_handshake_era_answers() {
+    let config = actix_mcp::McpConfig {
+        serve_stateless: false,
+        ..fast_config()
+    };
+    let server = start_server(config, "").await;
     let url = mcp_url(&server.base_url);
     // 2026-07-28 `_meta` alone: the discover probe gets the fallback signal.
     let probe = post(&url, None, &request(json!(1), "server/discover", json!({}))).await;

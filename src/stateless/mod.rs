@@ -12,9 +12,9 @@
 //! `initialize` selects a session. A legacy client sends neither, so every handshake
 //! session, and `server/discover` without `_meta` (404 `-32601` as before), is routed
 //! exactly as it was. A stateless request ignores `Mcp-Session-Id` and never gets one.
-//! Recognition is switched on by `McpConfig::serve_stateless` (off by default while this
-//! revision is partial: a dual-era client such as the Python SDK in `mode="auto"`
-//! would otherwise adopt it after `server/discover`).
+//! Recognition is switched by `McpConfig::serve_stateless` (on by default; a dual-era
+//! client such as the Python SDK in `mode="auto"` then adopts 2026-07-28 after
+//! `server/discover`; off, it falls back to `initialize`).
 //!
 //! **What is validated, in this order** (each error echoes the request id):
 //! 1. `_meta` with a string `protocolVersion` and an object `clientCapabilities`
@@ -69,6 +69,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::{CancellationToken, DropGuard};
 
+use crate::config::McpConfig;
 use crate::context::RequestContext;
 use crate::executor::{answer, Answer, Finished};
 use crate::methods::lifecycle::{server_identity, Offers, ServerInfo};
@@ -191,7 +192,7 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
     if method == Method::SubscriptionsListen {
         return listen(call, catalogs.offers());
     }
-    let cacheable = method.is_cacheable();
+    let cacheable = method.is_cacheable().then(|| CacheHints::of(&state.config));
     let allows_input = method.may_need_input();
     let offered = if allows_input {
         offered_answers(state, &call).map_err(Refusal::Invalid)?
@@ -338,7 +339,7 @@ fn conclude(
     state: &ServerState,
     round: &InputRound,
     finished: Answer,
-    cacheable: bool,
+    cacheable: Option<CacheHints>,
     bind: &str,
 ) -> Result<Box<RawValue>, Refusal> {
     match round.conclude(finished) {
@@ -362,15 +363,42 @@ fn conclude(
             result.insert("requestState".into(), Value::from(sealed));
             let raw = answer(&result).map_err(Refusal::Answered)?;
             // Never cached: the caching hints are for complete results only.
-            complete(&raw, &state.info, false).map_err(Refusal::Answered)
+            complete(&raw, &state.info, None).map_err(Refusal::Answered)
+        }
+    }
+}
+
+/// The caching hints of discovery, the list methods and `resources/read`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct CacheHints {
+    /// `ttlMs`: how long a client may reuse the result.
+    pub ttl_ms: u64,
+    /// `cacheScope`: `"public"` only when no result can depend on who asks.
+    pub scope: &'static str,
+}
+
+impl CacheHints {
+    /// From the configured TTL (`McpConfig::cache_ttl`): `"private"` whenever
+    /// authentication is on (an answer may depend on the principal) or nothing may be
+    /// cached anyway.
+    pub(crate) fn of(config: &McpConfig) -> CacheHints {
+        let ttl_ms = u64::try_from(config.cache_ttl.as_millis()).unwrap_or(u64::MAX);
+        let public = ttl_ms > 0 && config.access.bearer_tokens.is_empty();
+        CacheHints {
+            ttl_ms,
+            scope: if public { "public" } else { "private" },
         }
     }
 }
 
 /// Turns a method's result into a 2026-07-28 result: `resultType`, the server's
-/// identity in `_meta`, and caching hints when `cacheable`. What the method set
+/// identity in `_meta`, and the caching hints of a cacheable method. What the method set
 /// itself (its own `_meta` keys, say) stays.
-pub(crate) fn complete(result: &RawValue, info: &ServerInfo, cacheable: bool) -> Answer {
+pub(crate) fn complete(
+    result: &RawValue,
+    info: &ServerInfo,
+    cacheable: Option<CacheHints>,
+) -> Answer {
     let mut object: Map<String, Value> = serde_json::from_str(result.get())
         .map_err(|e| RpcError::new(ErrorCode::InternalError, format!("Internal error: {e}")))?;
     object
@@ -387,9 +415,11 @@ pub(crate) fn complete(result: &RawValue, info: &ServerInfo, cacheable: bool) ->
     if let Value::Object(meta) = slot {
         meta.insert(meta::SERVER_INFO.into(), identity);
     }
-    if cacheable {
-        object.entry("ttlMs").or_insert(Value::from(0));
-        object.entry("cacheScope").or_insert(Value::from("private"));
+    if let Some(hints) = cacheable {
+        object.entry("ttlMs").or_insert(Value::from(hints.ttl_ms));
+        object
+            .entry("cacheScope")
+            .or_insert(Value::from(hints.scope));
     }
     answer(&object)
 }
@@ -409,6 +439,7 @@ mod tests {
     }
 
     fn completed(result: Value, cacheable: bool) -> Value {
+        let cacheable = cacheable.then(|| CacheHints::of(&McpConfig::default()));
         let raw = serde_json::value::to_raw_value(&result).unwrap();
         serde_json::from_str(complete(&raw, &info(), cacheable).unwrap().get()).unwrap()
     }

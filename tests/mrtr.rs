@@ -342,3 +342,32 @@ async fn many_clients_in_rounds_at_once_each_get_their_own_answer() {
     });
     futures_util::future::join_all(clients).await;
 }
+
+#[actix_web::test]
+async fn a_client_that_goes_away_cancels_its_stateless_call() {
+    let server = start_server(config(), "").await;
+    let url = format!("{}/mcp", server.base_url);
+    let tag = "stateless-gone";
+    let call = tokio::spawn({
+        let url = url.clone();
+        async move {
+            let arguments = json!({"tag": tag, "delay_ms": 0});
+            call(&url, "waits_for_cancel", arguments, json!({})).await
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Dropping the request closes its connection: the spec's cancellation here.
+    call.abort();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
+    while !common::test_tools::CANCELS_SEEN
+        .lock()
+        .unwrap()
+        .contains(tag)
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the handler never heard of the closed connection"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -13,6 +13,7 @@ use actix_web::{http::StatusCode, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use serde_json::{Map, Value};
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::error::TransportError;
 use super::event_stream;
@@ -24,6 +25,9 @@ use crate::state::ServerState;
 use crate::stateless::{self, meta, Call, Next, Refusal, RequestMeta, Served};
 use crate::subscription::{self, ClientGone, Subscription, SubscriptionFilter};
 use actix::Addr;
+
+/// A call still running this long after it arrived is answered on an SSE stream.
+const STREAM_AFTER: Duration = Duration::from_secs(1);
 
 /// Whether `message` is a 2026-07-28 request: its `_meta` names a protocol version, or
 /// the `MCP-Protocol-Version` header names the stateless revision. Handshake clients
@@ -85,9 +89,15 @@ pub(crate) async fn answer(
         Ok(Served::Running(running)) => running,
         Err(refusal) => return respond(Err(refusal)),
     };
-    let first = match running.next().await {
-        Next::Answer(answer) => return respond(answer),
-        Next::Notice(line) => line,
+    // A JSON answer when it comes soon; a call still running after STREAM_AFTER gets
+    // an SSE answer instead, whose keep-alive writes notice a client that went away
+    // (actix-web does not drop a pending handler when its connection closes).
+    let first = tokio::select! {
+        next = running.next() => match next {
+            Next::Answer(answer) => return respond(answer),
+            Next::Notice(line) => Some(line),
+        },
+        _ = tokio::time::sleep(STREAM_AFTER) => None,
     };
     // From here the status is 200 and the answer, success or error, is the last event.
     let rest = futures_util::stream::unfold(Some(running), move |running| {
@@ -103,7 +113,7 @@ pub(crate) async fn answer(
             }
         }
     });
-    let lines = futures_util::stream::once(async move { first }).chain(rest);
+    let lines = futures_util::stream::iter(first).chain(rest);
     Ok(event_stream::from_lines(req, state, lines))
 }
 

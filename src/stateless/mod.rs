@@ -399,6 +399,9 @@ pub(crate) fn complete(
     info: &ServerInfo,
     cacheable: Option<CacheHints>,
 ) -> Answer {
+    if let Some(spliced) = splice(result.get(), info, cacheable) {
+        return Ok(spliced);
+    }
     let mut object: Map<String, Value> = serde_json::from_str(result.get())
         .map_err(|e| RpcError::new(ErrorCode::InternalError, format!("Internal error: {e}")))?;
     object
@@ -424,10 +427,82 @@ pub(crate) fn complete(
     answer(&object)
 }
 
+/// The common case of [`complete`] without parsing the result into values: when no
+/// key of the object (at any depth) is one of the fields we add, append them before its
+/// closing brace. Quotes inside JSON strings are escaped, so text cannot look like a
+/// key; a string value spelling one only costs the slow path.
+fn splice(raw: &str, info: &ServerInfo, cacheable: Option<CacheHints>) -> Option<Box<RawValue>> {
+    let raw = raw.trim_end();
+    let body = raw.strip_suffix('}').filter(|_| raw.starts_with('{'))?;
+    let ours = ["\"_meta\"", "\"resultType\"", "\"ttlMs\"", "\"cacheScope\""];
+    if ours.iter().any(|field| raw.contains(field)) {
+        return None;
+    }
+    let identity = serde_json::to_string(&server_identity(info)).ok()?;
+    let mut out = String::with_capacity(raw.len() + identity.len() + 96);
+    out.push_str(body);
+    if body.trim_end() != "{" {
+        out.push(',');
+    }
+    out.push_str("\"resultType\":\"complete\",\"_meta\":{\"");
+    out.push_str(meta::SERVER_INFO);
+    out.push_str("\":");
+    out.push_str(&identity);
+    out.push('}');
+    if let Some(hints) = cacheable {
+        out.push_str(&format!(
+            ",\"ttlMs\":{},\"cacheScope\":\"{}\"",
+            hints.ttl_ms, hints.scope
+        ));
+    }
+    out.push('}');
+    RawValue::from_string(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn splicing_gives_what_parsing_gives() {
+        let hints = Some(CacheHints {
+            ttl_ms: 5,
+            scope: "public",
+        });
+        for (result, cacheable) in [
+            (json!({}), None),
+            (json!({"content": [{"type": "text", "text": "x"}]}), None),
+            (json!({"tools": [{"name": "a"}], "nextCursor": "c"}), hints),
+        ] {
+            let raw = result.to_string();
+            let spliced: Value =
+                serde_json::from_str(splice(&raw, &info(), cacheable).unwrap().get()).unwrap();
+            assert_eq!(spliced["resultType"], "complete");
+            let mut expected = result.as_object().cloned().unwrap();
+            expected.insert("resultType".into(), json!("complete"));
+            expected.insert(
+                "_meta".into(),
+                json!({"io.modelcontextprotocol/serverInfo": {"name": "s", "version": "1"}}),
+            );
+            if let Some(h) = cacheable {
+                expected.insert("ttlMs".into(), json!(h.ttl_ms));
+                expected.insert("cacheScope".into(), json!(h.scope));
+            }
+            assert_eq!(spliced, Value::Object(expected));
+        }
+        // Quotes inside strings are escaped, so text never looks like a key...
+        assert!(splice(r#"{"content":"say \"resultType\""}"#, &info(), None).is_some());
+        // ...and a key of ours anywhere, or such a string value, takes the parsing path.
+        for raw in [
+            r#"{"_meta":{"a":1}}"#,
+            r#"{"x":{"ttlMs":1}}"#,
+            r#"{"x":"resultType"}"#,
+            "[1]",
+        ] {
+            assert!(splice(raw, &info(), None).is_none(), "{raw}");
+        }
+    }
 
     fn info() -> ServerInfo {
         ServerInfo {

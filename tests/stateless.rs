@@ -252,6 +252,16 @@ async fn resources_and_prompts_are_served_statelessly() {
     assert_stateless_result(contents);
     assert_eq!(contents["contents"][0]["text"], "Static text.");
     assert_eq!(contents["cacheScope"], "private");
+    assert_eq!(contents["ttlMs"], 0, "the server's default");
+    // A resource's own TTL wins.
+    let png = call(
+        &url,
+        json!("png"),
+        "resources/read",
+        json!({"uri": "test://static-binary"}),
+    )
+    .await;
+    assert_eq!(result(&png)["ttlMs"], 3_600_000);
     // 2026-07-28 forbids -32002: an unknown resource is -32602.
     let missing = call(
         &url,

@@ -47,6 +47,10 @@ struct ListTemplatesResult<'a> {
 #[derive(Serialize)]
 struct ReadResourceResult {
     contents: Vec<ResourceContents>,
+    /// 2026-07-28 only: the resource's own caching hint (the stateless host adds the
+    /// server's otherwise).
+    #[serde(rename = "ttlMs", skip_serializing_if = "Option::is_none")]
+    ttl_ms: Option<u64>,
 }
 
 impl Request {
@@ -79,6 +83,10 @@ impl Request {
                 let Some(read) = catalog.find(&uri) else {
                     return Err(not_found(&uri, version));
                 };
+                let ttl_ms = read
+                    .cache_ttl
+                    .filter(|_| version.is_stateless())
+                    .map(|ttl| u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX));
                 Ok(Step::Run(Run::new(move |context| {
                     Job::other(
                         "Resource read",
@@ -87,7 +95,7 @@ impl Request {
                                 .run(context)
                                 .await
                                 .map_err(|e| RpcError::new(ErrorCode::InternalError, e))?;
-                            answer(&ReadResourceResult { contents })
+                            answer(&ReadResourceResult { contents, ttl_ms })
                         }),
                     )
                 })))

@@ -17,6 +17,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::context::RequestContext;
 use crate::protocol::{Icon, ProtocolVersion, ResourceContents};
@@ -47,6 +48,9 @@ struct Listing {
     description: Option<String>,
     mime_type: Option<String>,
     icons: Vec<Icon>,
+    /// Not listed: how long a 2026-07-28 client may reuse a read (`ttlMs`); `None`
+    /// takes the server's `McpConfig::cache_ttl`.
+    cache_ttl: Option<Duration>,
 }
 
 /// A resource with a fixed URI.
@@ -140,6 +144,13 @@ impl Resource {
 
     pub fn icon(mut self, icon: Icon) -> Self {
         self.listing.icons.push(icon);
+        self
+    }
+
+    /// How long a 2026-07-28 client may reuse what a read returns (its `ttlMs`), instead
+    /// of the server's `McpConfig::cache_ttl`: long for contents that never change.
+    pub fn cache_ttl(mut self, ttl: Duration) -> Self {
+        self.listing.cache_ttl = Some(ttl);
         self
     }
 
@@ -237,6 +248,13 @@ impl ResourceTemplate {
         self
     }
 
+    /// How long a 2026-07-28 client may reuse what a read returns (its `ttlMs`), instead
+    /// of the server's `McpConfig::cache_ttl`: long for contents that never change.
+    pub fn cache_ttl(mut self, ttl: Duration) -> Self {
+        self.listing.cache_ttl = Some(ttl);
+        self
+    }
+
     /// Offers `completion/complete` values for one template variable.
     pub fn complete<F>(mut self, variable: &str, completer: F) -> Self
     where
@@ -302,6 +320,8 @@ pub struct WireResource<'a> {
 pub struct PendingRead {
     /// Needs only the request's context.
     read: BoundRead,
+    /// The resource's own `ttlMs`, if it has one.
+    pub cache_ttl: Option<Duration>,
 }
 
 impl PendingRead {
@@ -358,12 +378,16 @@ impl ResourceCatalog {
             let read = Arc::clone(&resource.read);
             return Some(PendingRead {
                 read: Box::new(move |ctx| read(ctx)),
+                cache_ttl: resource.listing.cache_ttl,
             });
         }
         self.templates.iter().find_map(|t| {
             let variables = t.template.match_uri(uri)?;
             match (t.bind)(uri.to_owned(), variables) {
-                Ok(read) => Some(PendingRead { read }),
+                Ok(read) => Some(PendingRead {
+                    read,
+                    cache_ttl: t.listing.cache_ttl,
+                }),
                 // Values the reader's type refuses: not a resource this template serves.
                 Err(problem) => {
                     tracing::debug!(uri, template = t.uri_template(), %problem, "template variables do not fit");

@@ -20,7 +20,9 @@ pub fn resources() -> Vec<Resource> {
         .title("Static text")
         .description("A fixed text resource"),
         Resource::blob("test://static-binary", "static-binary", "image/png", PNG)
-            .description("A fixed PNG"),
+            .description("A fixed PNG")
+            // Never changes: 2026-07-28 clients may keep it an hour.
+            .cache_ttl(std::time::Duration::from_secs(3600)),
         Resource::new("test://broken", "broken", |_ctx| async {
             Err("the backing store is down".to_owned())
         }),

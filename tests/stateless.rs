@@ -5,6 +5,7 @@
 
 mod common;
 
+use actix_mcp::Tool;
 use common::streamable_client::StreamableClient;
 use common::{fast_config, start_server};
 use serde_json::{json, Value};
@@ -372,6 +373,49 @@ async fn mcp_method_and_mcp_name_must_mirror_the_body() {
         send(&url, Some(REVISION), &read, headers).await.body["error"]["code"],
         -32020
     );
+}
+
+#[actix_web::test]
+async fn input_schemas_are_listed_verbatim_in_both_eras() {
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "$defs": {"address": {"$anchor": "addressDef", "type": "object",
+                              "properties": {"city": {"type": "string"}}}},
+        "properties": {"address": {"$ref": "#/$defs/address"}, "phone": {"type": "string"},
+                       "email": {"type": "string"}},
+        "allOf": [{"anyOf": [{"required": ["phone"]}, {"required": ["email"]}]}],
+        "if": {"required": ["phone"]}, "then": {"required": ["phone"]},
+        "else": {"required": ["email"]},
+        "additionalProperties": false
+    });
+    let server = start_server(stateless_config(), "").await;
+    let tool = Tool::new("rich", "A rich schema.", |_: Value, _ctx| async { "ok" })
+        .with_input_schema(schema.clone())
+        .expect("a valid JSON Schema");
+    server
+        .mcp
+        .add_tool(tool)
+        .expect("no declarations to refuse");
+    let url = mcp_url(&server.base_url);
+    let listed_in = |tools: &Value| {
+        tools["tools"]
+            .as_array()
+            .and_then(|tools| tools.iter().find(|t| t["name"] == "rich"))
+            .map(|t| t["inputSchema"].clone())
+    };
+    let stateless = call(&url, json!(1), "tools/list", json!({})).await;
+    assert_eq!(listed_in(result(&stateless)), Some(schema.clone()));
+    for version in ["2025-11-25", "2024-11-05"] {
+        let mut session = StreamableClient::new(&url);
+        session.initialize(version).await;
+        let listed = session.request(json!(2), "tools/list", json!({})).await;
+        assert_eq!(
+            listed_in(&listed["result"]),
+            Some(schema.clone()),
+            "{version}"
+        );
+    }
 }
 
 #[actix_web::test]

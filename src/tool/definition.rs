@@ -118,6 +118,28 @@ impl Tool {
         }
     }
 
+    /// Replaces the input schema derived from the argument type with `schema`, shown in
+    /// `tools/list` exactly as given (`$schema`, `$defs`, `$anchor`, composition and
+    /// conditional keywords included) and enforced on every call. For what a Rust
+    /// type's derived schema cannot say; the handler's argument type still has to
+    /// deserialize whatever the schema admits (`serde_json::Value` always does).
+    ///
+    /// # Errors
+    /// When `schema` is not a JSON object or not a valid JSON Schema.
+    pub fn with_input_schema(mut self, schema: Value) -> Result<Tool, InvalidInputSchema> {
+        let Value::Object(object) = schema else {
+            return Err(InvalidInputSchema(format!(
+                "tool `{}`: an input schema must be a JSON object",
+                self.name
+            )));
+        };
+        let validator = jsonschema::validator_for(&Value::Object(object.clone()))
+            .map_err(|e| InvalidInputSchema(format!("tool `{}`: {e}", self.name)))?;
+        self.input_schema = Arc::new(object);
+        self.input_validator = Arc::new(validator);
+        Ok(self)
+    }
+
     /// A human-readable display name (2025-06-18 and later).
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
@@ -200,6 +222,18 @@ impl Tool {
     }
 }
 
+/// Why [`Tool::with_input_schema`] refused a schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidInputSchema(String);
+
+impl std::fmt::Display for InvalidInputSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InvalidInputSchema {}
+
 /// Serializable view of a [`Tool`] for one protocol revision.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -256,6 +290,31 @@ mod tests {
             "What to say."
         );
         assert!(schema.get("$schema").is_none());
+    }
+
+    #[test]
+    fn given_schemas_are_kept_verbatim_and_enforced() {
+        let schema = json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "$defs": {"n": {"$anchor": "n", "type": "integer"}},
+            "properties": {"n": {"$ref": "#/$defs/n"}},
+            "if": {"required": ["n"]}, "then": {"minProperties": 1}, "else": {},
+            "additionalProperties": false
+        });
+        let t = Tool::new("given", "Given", |_: Value, _ctx| async { "ok" })
+            .with_input_schema(schema.clone())
+            .unwrap();
+        let wire = serde_json::to_value(t.to_wire(ProtocolVersion::V2024_11_05)).unwrap();
+        assert_eq!(wire["inputSchema"], schema);
+        assert!(t.validate_arguments(&json!({"n": 1})).is_ok());
+        assert!(t.validate_arguments(&json!({"n": "x"})).is_err());
+        assert!(t.validate_arguments(&json!({"other": 1})).is_err());
+        let refused = Tool::new("given", "Given", |_: Value, _ctx| async { "ok" });
+        assert!(refused.clone().with_input_schema(json!(true)).is_err());
+        assert!(refused
+            .with_input_schema(json!({"type": "no such type"}))
+            .is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! argument struct deriving `Deserialize` + `JsonSchema` and
 //! `Tool::new("name", "what it does", |args: Args, ctx: ToolContext| async move { ... })`;
 //! register it with `McpServer::builder().tool(...)`. See the binary's `src/builtins/`.
+//! A schema no Rust type can derive is given whole with [`Tool::with_input_schema`].
 
 mod catalog;
 mod definition;
@@ -20,6 +21,6 @@ mod runtime;
 pub use crate::context::ToolContext;
 pub use catalog::{CatalogError, InvalidCursor, ToolCatalog};
 pub(crate) use definition::icons_for;
-pub use definition::{Tool, ToolAnnotations, WireTool};
+pub use definition::{InvalidInputSchema, Tool, ToolAnnotations, WireTool};
 pub use output::{CallToolResult, IntoToolOutput, Structured, WireCallToolResult};
 pub use runtime::ToolRuntime;

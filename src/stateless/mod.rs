@@ -21,9 +21,12 @@
 //!    ([`RequestMeta::read`]) — else 400 `-32602`. `clientInfo` is optional (a SHOULD).
 //! 2. the headers mirror the body — `MCP-Protocol-Version` equals that version,
 //!    `Mcp-Method` the method, `Mcp-Name` (`=?base64?…?=` decoded) the `params.name` of
-//!    `tools/call` / `prompts/get` or the `params.uri` of `resources/read` — else 400
-//!    `-32020` (a missing header is a mismatch too). Checked by the transport, which
-//!    reads headers; `Mcp-Param-*` (`x-mcp-header`) is not checked yet.
+//!    `tools/call` / `prompts/get` or the `params.uri` of `resources/read`, and on a
+//!    `tools/call` of a known tool each `Mcp-Param-{Name}` its input schema declares
+//!    (`x-mcp-header`, read once at registration) the argument it names — sent exactly
+//!    when the argument has a non-null value, equal once decoded, integers compared as
+//!    numbers — else 400 `-32020` (a missing header is a mismatch too). Checked by the
+//!    transport, which reads headers.
 //! 3. the version is one we serve statelessly ([`RequestMeta::version`]) — else 400
 //!    `-32022` with `data.supported` (every revision, newest first) and `data.requested`.
 //! 4. the method exists at 2026-07-28 and the server offers its feature
@@ -64,7 +67,7 @@ use crate::executor::{answer, Answer, Finished};
 use crate::methods::lifecycle::{server_identity, ServerInfo};
 use crate::methods::{self, Method, Request, Scope, SessionState, Step};
 use crate::protocol::{ErrorCode, RequestId, RpcError};
-use crate::state::ServerState;
+use crate::state::{Catalogs, ServerState};
 pub(crate) use meta::RequestMeta;
 
 /// Why a stateless request got an error, which decides its HTTP status.
@@ -88,6 +91,9 @@ pub(crate) struct Call {
     pub params: Option<Map<String, Value>>,
     /// What `_meta` declared.
     pub meta: RequestMeta,
+    /// What the server offers, taken once for the request: the tool whose
+    /// `Mcp-Param-*` headers the transport checked is the tool that runs.
+    pub catalogs: Catalogs,
 }
 
 /// Serves `call`: the serialized 2026-07-28 result, or why not.
@@ -96,7 +102,7 @@ pub(crate) async fn serve(state: &Arc<ServerState>, call: Call) -> Result<Box<Ra
     let Some(method) = Method::from_name(&call.method) else {
         return Err(Refusal::Unknown(RpcError::method_not_found(&call.method)));
     };
-    let catalogs = state.catalogs();
+    let catalogs = call.catalogs;
     methods::admit_stateless(method, || catalogs.offers()).map_err(Refusal::Unknown)?;
     let cacheable = method.is_cacheable();
     // Nothing a method writes here outlives the request.

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use std::future::Future;
 use std::sync::Arc;
 
+use super::param_headers::{declared_in, InvalidParamHeader, ParamHeader};
 use super::{CallToolResult, IntoToolOutput, ToolContext};
 use crate::protocol::{Icon, ProtocolVersion};
 use crate::schema::schema_object_for;
@@ -55,6 +56,10 @@ pub struct Tool {
     /// Compiled once from `input_schema`, so every call is checked against exactly the
     /// schema clients were shown.
     input_validator: Arc<jsonschema::Validator>,
+    /// The `x-mcp-header` properties of `input_schema`, read once here so a stateless
+    /// `tools/call` checks its `Mcp-Param-*` headers without walking the schema; or why
+    /// they break the spec's rules (the catalog refuses such a tool).
+    param_headers: Result<Arc<[ParamHeader]>, InvalidParamHeader>,
     /// Present when the tool returns [`super::Structured`] output.
     output_schema: Option<Arc<Map<String, Value>>>,
     annotations: Option<ToolAnnotations>,
@@ -109,6 +114,7 @@ impl Tool {
             name,
             title: None,
             description: description.into(),
+            param_headers: declared_in(&input_schema).map(Arc::from),
             input_schema: Arc::new(input_schema),
             input_validator: Arc::new(input_validator),
             output_schema: O::output_schema().map(Arc::new),
@@ -135,6 +141,7 @@ impl Tool {
         };
         let validator = jsonschema::validator_for(&Value::Object(object.clone()))
             .map_err(|e| InvalidInputSchema(format!("tool `{}`: {e}", self.name)))?;
+        self.param_headers = declared_in(&object).map(Arc::from);
         self.input_schema = Arc::new(object);
         self.input_validator = Arc::new(validator);
         Ok(self)
@@ -162,6 +169,17 @@ impl Tool {
 
     pub fn input_schema(&self) -> &Map<String, Value> {
         &self.input_schema
+    }
+
+    /// The properties a 2026-07-28 client mirrors into `Mcp-Param-*` headers (none when
+    /// the declarations are invalid: such a tool is never in a catalog).
+    pub(crate) fn param_headers(&self) -> &[ParamHeader] {
+        self.param_headers.as_deref().unwrap_or_default()
+    }
+
+    /// Why the `x-mcp-header` declarations cannot be served, if they cannot.
+    pub(crate) fn invalid_param_headers(&self) -> Option<&InvalidParamHeader> {
+        self.param_headers.as_ref().err()
     }
 
     /// Checks `arguments` against the input schema; the `Err` text is for the model.
@@ -315,6 +333,27 @@ mod tests {
         assert!(refused
             .with_input_schema(json!({"type": "no such type"}))
             .is_err());
+    }
+
+    /// Routed by region
+    #[crate::tool]
+    async fn routed(
+        #[schemars(extend("x-mcp-header" = "Region"))] region: String,
+        query: String,
+    ) -> String {
+        format!("{region}: {query}")
+    }
+
+    #[test]
+    fn derived_schemas_declare_param_headers_with_schemars_extend() {
+        let t = routed();
+        assert_eq!(
+            t.input_schema()["properties"]["region"]["x-mcp-header"],
+            "Region"
+        );
+        let found: Vec<&str> = t.param_headers().iter().map(|h| h.shown()).collect();
+        assert_eq!(found, ["Mcp-Param-Region"]);
+        assert!(t.invalid_param_headers().is_none());
     }
 
     #[test]

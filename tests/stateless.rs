@@ -5,6 +5,7 @@
 
 mod common;
 
+use actix_mcp::Tool;
 use common::streamable_client::StreamableClient;
 use common::{fast_config, start_server};
 use serde_json::{json, Value};
@@ -392,6 +393,229 @@ async fn mcp_method_and_mcp_name_must_mirror_the_body() {
         send(&url, Some(REVISION), &read, headers).await.body["error"]["code"],
         -32020
     );
+}
+
+/// Mirrors `region` (string), `priority` (integer or null) and `options.dry_run`
+/// (boolean, nested) into `Mcp-Param-*` headers.
+fn routed_tool() -> Tool {
+    Tool::new(
+        "routed",
+        "Answers with the region it was routed to.",
+        |arguments: Value, _ctx| async move { format!("routed to {}", arguments["region"]) },
+    )
+    .with_input_schema(json!({
+        "type": "object",
+        "properties": {
+            "region": {"type": "string", "x-mcp-header": "Region"},
+            "priority": {"type": ["integer", "null"], "x-mcp-header": "Priority"},
+            "options": {"type": "object", "properties": {
+                "dry_run": {"type": "boolean", "x-mcp-header": "Dry-Run"}
+            }},
+            "query": {"type": "string"}
+        },
+        "required": ["region", "query"]
+    }))
+    .expect("a valid schema")
+}
+
+/// A `tools/call` of `routed` with `arguments`, and its Mcp-Method / Mcp-Name headers.
+fn routed_call(id: u64, arguments: Value) -> (Value, Vec<(&'static str, String)>) {
+    let body = request(
+        json!(id),
+        "tools/call",
+        json!({"name": "routed", "arguments": arguments}),
+    );
+    let headers = mirrors(&body);
+    (body, headers)
+}
+
+#[actix_web::test]
+async fn mcp_param_headers_must_mirror_the_declared_arguments() {
+    let server = start_server(stateless_config(), "").await;
+    server
+        .mcp
+        .add_tool(routed_tool())
+        .expect("valid declarations");
+    let url = mcp_url(&server.base_url);
+    let region = |arguments: Value, params: &[(&'static str, &str)]| {
+        let (body, mut headers) = routed_call(40, arguments);
+        headers.extend(
+            params
+                .iter()
+                .map(|(name, value)| (*name, value.to_string())),
+        );
+        (body, headers)
+    };
+    let query = |region: &str| json!({"region": region, "query": "q"});
+    let answered = [
+        (query("us-west1"), vec![("mcp-param-region", "us-west1")]),
+        // Names are case-insensitive; values decode from the base64 sentinel.
+        (query("us-west1"), vec![("MCP-PARAM-REGION", " us-west1 ")]),
+        (
+            query("Hello, 世界"),
+            vec![("mcp-param-region", "=?base64?SGVsbG8sIOS4lueVjA==?=")],
+        ),
+        // Without both markers a value is literal.
+        (query("SGVsbG8="), vec![("mcp-param-region", "SGVsbG8=")]),
+        (
+            query("=?base64?SGVsbG8="),
+            vec![("mcp-param-region", "=?base64?SGVsbG8=")],
+        ),
+        // Integers compare as numbers, booleans as true/false, nested paths work.
+        (
+            json!({"region": "eu", "query": "q", "priority": 42, "options": {"dry_run": true}}),
+            vec![
+                ("mcp-param-region", "eu"),
+                ("mcp-param-priority", "42.0"),
+                ("mcp-param-dry-run", "true"),
+            ],
+        ),
+        // A null value has no header; a header the tool does not declare is ignored.
+        (
+            json!({"region": "eu", "query": "q", "priority": null}),
+            vec![("mcp-param-region", "eu"), ("mcp-param-other", "x")],
+        ),
+    ];
+    for (arguments, params) in answered {
+        let shown = format!("{arguments} {params:?}");
+        let (body, headers) = region(arguments, &params);
+        let answer = send(&url, Some(REVISION), &body, headers).await;
+        let called = result(&answer);
+        assert_stateless_result(called);
+        assert!(called.get("isError").is_none(), "{shown}: {called}");
+    }
+
+    let refused = [
+        (query("us-west1"), vec![("mcp-param-region", "us-east1")]),
+        (query("us-west1"), vec![]),
+        // Invalid base64 padding, characters outside the alphabet.
+        (
+            query("Hello"),
+            vec![("mcp-param-region", "=?base64?SGVsbG8?=")],
+        ),
+        (
+            query("Hello"),
+            vec![("mcp-param-region", "=?base64?SGVs!!!bG8=?=")],
+        ),
+        (
+            json!({"region": "eu", "query": "q", "priority": 42}),
+            vec![("mcp-param-region", "eu"), ("mcp-param-priority", "41")],
+        ),
+        (
+            json!({"region": "eu", "query": "q", "options": {"dry_run": true}}),
+            vec![("mcp-param-region", "eu"), ("mcp-param-dry-run", "True")],
+        ),
+        // A header for a value the body does not have.
+        (
+            query("eu"),
+            vec![("mcp-param-region", "eu"), ("mcp-param-priority", "1")],
+        ),
+    ];
+    for (arguments, params) in refused {
+        let shown = format!("{arguments} {params:?}");
+        let (body, headers) = region(arguments, &params);
+        let answer = send(&url, Some(REVISION), &body, headers).await;
+        assert_eq!(answer.status, 400, "{shown}: {}", answer.body);
+        assert_eq!(answer.body["error"]["code"], -32020, "{shown}");
+        assert_eq!(answer.body["id"], 40, "{shown}");
+    }
+
+    // Raw UTF-8 in a header value is not a valid header value: it must be base64.
+    let (body, headers) = routed_call(41, query("Région"));
+    let mut client = StreamableClient::new(&url);
+    client.protocol_version = Some(REVISION.into());
+    let mut builder = client.post_builder();
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    let raw = reqwest::header::HeaderValue::from_bytes("Région".as_bytes()).expect("obs-text");
+    let response = builder
+        .header("mcp-param-region", raw)
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("POST /mcp");
+    assert_eq!(response.status(), 400);
+    let refused: Value = response.json().await.expect("a JSON-RPC error");
+    assert_eq!(
+        (refused["id"].clone(), refused["error"]["code"].clone()),
+        (json!(41), json!(-32020))
+    );
+
+    // Handshake sessions send no such headers and need none.
+    let mut session = StreamableClient::new(&url);
+    session.initialize("2025-11-25").await;
+    let called = session.call_tool(json!(3), "routed", query("eu")).await;
+    assert_eq!(called["result"]["content"][0]["text"], "routed to \"eu\"");
+}
+
+#[actix_web::test]
+async fn tools_with_invalid_param_header_declarations_are_refused() {
+    let server = start_server(stateless_config(), "").await;
+    let invalid = Tool::new("misrouted", "Never served.", |_: Value, _ctx| async {
+        "no"
+    })
+    .with_input_schema(json!({"type": "object", "properties": {
+        "score": {"type": "number", "x-mcp-header": "Score"}
+    }}))
+    .expect("a valid JSON Schema");
+    let err = server
+        .mcp
+        .add_tool(invalid)
+        .expect_err("number is not mirrorable");
+    assert!(err.to_string().contains("misrouted"), "{err}");
+    let listed = call(
+        &mcp_url(&server.base_url),
+        json!(1),
+        "tools/list",
+        json!({}),
+    )
+    .await;
+    let names = result(&listed)["tools"].to_string();
+    assert!(!names.contains("misrouted"), "{names}");
+}
+
+#[actix_web::test]
+async fn input_schemas_are_listed_verbatim_in_both_eras() {
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "$defs": {"address": {"$anchor": "addressDef", "type": "object",
+                              "properties": {"city": {"type": "string"}}}},
+        "properties": {"address": {"$ref": "#/$defs/address"}, "phone": {"type": "string"},
+                       "email": {"type": "string"}},
+        "allOf": [{"anyOf": [{"required": ["phone"]}, {"required": ["email"]}]}],
+        "if": {"required": ["phone"]}, "then": {"required": ["phone"]},
+        "else": {"required": ["email"]},
+        "additionalProperties": false
+    });
+    let server = start_server(stateless_config(), "").await;
+    let tool = Tool::new("rich", "A rich schema.", |_: Value, _ctx| async { "ok" })
+        .with_input_schema(schema.clone())
+        .expect("a valid JSON Schema");
+    server
+        .mcp
+        .add_tool(tool)
+        .expect("no declarations to refuse");
+    let url = mcp_url(&server.base_url);
+    let listed_in = |tools: &Value| {
+        tools["tools"]
+            .as_array()
+            .and_then(|tools| tools.iter().find(|t| t["name"] == "rich"))
+            .map(|t| t["inputSchema"].clone())
+    };
+    let stateless = call(&url, json!(1), "tools/list", json!({})).await;
+    assert_eq!(listed_in(result(&stateless)), Some(schema.clone()));
+    for version in ["2025-11-25", "2024-11-05"] {
+        let mut session = StreamableClient::new(&url);
+        session.initialize(version).await;
+        let listed = session.request(json!(2), "tools/list", json!({})).await;
+        assert_eq!(
+            listed_in(&listed["result"]),
+            Some(schema.clone()),
+            "{version}"
+        );
+    }
 }
 
 #[actix_web::test]

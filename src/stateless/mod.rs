@@ -21,9 +21,12 @@
 //!    ([`RequestMeta::read`]) — else 400 `-32602`. `clientInfo` is optional (a SHOULD).
 //! 2. the headers mirror the body — `MCP-Protocol-Version` equals that version,
 //!    `Mcp-Method` the method, `Mcp-Name` (`=?base64?…?=` decoded) the `params.name` of
-//!    `tools/call` / `prompts/get` or the `params.uri` of `resources/read` — else 400
-//!    `-32020` (a missing header is a mismatch too). Checked by the transport, which
-//!    reads headers; `Mcp-Param-*` (`x-mcp-header`) is not checked yet.
+//!    `tools/call` / `prompts/get` or the `params.uri` of `resources/read`, and on a
+//!    `tools/call` of a known tool each `Mcp-Param-{Name}` its input schema declares
+//!    (`x-mcp-header`, read once at registration) the argument it names — sent exactly
+//!    when the argument has a non-null value, equal once decoded, integers compared as
+//!    numbers — else 400 `-32020` (a missing header is a mismatch too). Checked by the
+//!    transport, which reads headers.
 //! 3. the version is one we serve statelessly ([`RequestMeta::version`]) — else 400
 //!    `-32022` with `data.supported` (every revision, newest first) and `data.requested`.
 //! 4. the method exists at 2026-07-28 and the server offers its feature
@@ -75,7 +78,7 @@ use crate::executor::{answer, Answer, Finished};
 use crate::methods::lifecycle::{server_identity, Offers, ServerInfo};
 use crate::methods::{self, Method, Request, Scope, SessionState, Step};
 use crate::protocol::{ErrorCode, RequestId, RpcError};
-use crate::state::ServerState;
+use crate::state::{Catalogs, ServerState};
 use crate::subscription::SubscriptionFilter;
 use input::{Concluded, Gate, InputRound};
 use link::{NoticeSink, StatelessLink, NOTICE_QUEUE};
@@ -105,6 +108,9 @@ pub(crate) struct Call {
     pub meta: RequestMeta,
     /// Who sent it (the bearer token's principal), binding its `requestState`.
     pub principal: Option<Arc<str>>,
+    /// What the server offers, taken once for the request: the tool whose
+    /// `Mcp-Param-*` headers the transport checked is the tool that runs.
+    pub catalogs: Catalogs,
 }
 
 /// What serving a stateless request gives the transport.
@@ -187,7 +193,7 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
     let Some(method) = Method::from_name(&call.method) else {
         return Err(Refusal::Unknown(RpcError::method_not_found(&call.method)));
     };
-    let catalogs = state.catalogs();
+    let catalogs = call.catalogs.clone();
     methods::admit_stateless(method, || catalogs.offers()).map_err(Refusal::Unknown)?;
     if method == Method::SubscriptionsListen {
         return listen(call, catalogs.offers());

@@ -22,6 +22,12 @@ pub struct ToolCatalog {
 pub enum CatalogError {
     InvalidName(String),
     DuplicateName(String),
+    /// The tool's `x-mcp-header` declarations break the 2026-07-28 rules, so clients
+    /// would drop it from `tools/list`: named, with the rule it breaks.
+    InvalidParamHeader {
+        tool: String,
+        reason: String,
+    },
 }
 
 impl fmt::Display for CatalogError {
@@ -32,11 +38,29 @@ impl fmt::Display for CatalogError {
                 "invalid tool name {name:?}: use 1-128 characters from A-Z a-z 0-9 _ - ."
             ),
             CatalogError::DuplicateName(name) => write!(f, "tool {name:?} is registered twice"),
+            CatalogError::InvalidParamHeader { tool, reason } => {
+                write!(f, "tool {tool:?}: invalid input schema: {reason}")
+            }
         }
     }
 }
 
 impl std::error::Error for CatalogError {}
+
+/// What a tool must be to enter a catalog: a valid name, and `x-mcp-header`
+/// declarations a client can honour.
+fn check(tool: &Tool) -> Result<(), CatalogError> {
+    if !is_valid_tool_name(tool.name()) {
+        return Err(CatalogError::InvalidName(tool.name().to_owned()));
+    }
+    match tool.invalid_param_headers() {
+        Some(reason) => Err(CatalogError::InvalidParamHeader {
+            tool: tool.name().to_owned(),
+            reason: reason.to_string(),
+        }),
+        None => Ok(()),
+    }
+}
 
 /// The tool-name rule of the 2025-11-25 revision.
 fn is_valid_tool_name(name: &str) -> bool {
@@ -47,13 +71,11 @@ fn is_valid_tool_name(name: &str) -> bool {
 }
 
 impl ToolCatalog {
-    /// Checks the names (valid, unique).
+    /// Checks the names (valid, unique) and the `x-mcp-header` declarations.
     pub fn new(tools: Vec<Tool>) -> Result<ToolCatalog, CatalogError> {
         let mut index = HashMap::new();
         for (position, tool) in tools.iter().enumerate() {
-            if !is_valid_tool_name(tool.name()) {
-                return Err(CatalogError::InvalidName(tool.name().to_owned()));
-            }
+            check(tool)?;
             if index.insert(tool.name().to_owned(), position).is_some() {
                 return Err(CatalogError::DuplicateName(tool.name().to_owned()));
             }
@@ -64,9 +86,7 @@ impl ToolCatalog {
 
     /// A new catalog with `tool` added.
     pub fn with_tool(&self, tool: Tool) -> Result<ToolCatalog, CatalogError> {
-        if !is_valid_tool_name(tool.name()) {
-            return Err(CatalogError::InvalidName(tool.name().to_owned()));
-        }
+        check(&tool)?;
         if self.index.contains_key(tool.name()) {
             return Err(CatalogError::DuplicateName(tool.name().to_owned()));
         }
@@ -120,6 +140,41 @@ impl ToolCatalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
+
+    fn tool_with(schema: Value) -> Tool {
+        Tool::new("t", "A tool", |_: Value, _ctx| async { "ok" })
+            .with_input_schema(schema)
+            .unwrap()
+    }
+
+    #[test]
+    fn tools_with_invalid_param_header_declarations_are_refused_at_registration() {
+        let region = |header: &str| {
+            tool_with(json!({"type": "object", "properties": {
+                "region": {"type": "string", "x-mcp-header": header}
+            }}))
+        };
+        let catalog = ToolCatalog::new(vec![region("Region")]).unwrap();
+        assert_eq!(catalog.get("t").unwrap().param_headers().len(), 1);
+        let Err(err) = ToolCatalog::new(vec![region("My Region")]) else {
+            panic!("a space is no token character");
+        };
+        assert!(
+            matches!(&err, CatalogError::InvalidParamHeader { tool, .. } if tool == "t"),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("/properties/region"), "{err}");
+        // Added at run time: the same rule.
+        let Err(err) = ToolCatalog::default().with_tool(region("")) else {
+            panic!("an empty name is refused");
+        };
+        assert!(err.to_string().contains("must not be empty"), "{err}");
+        let number = tool_with(json!({"type": "object", "properties": {
+            "score": {"type": "number", "x-mcp-header": "Score"}
+        }}));
+        assert!(ToolCatalog::new(vec![number]).is_err());
+    }
 
     #[test]
     fn tool_names_follow_the_spec_rule() {

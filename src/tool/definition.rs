@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use std::future::Future;
 use std::sync::Arc;
 
+use super::param_headers::{declared_in, InvalidParamHeader, ParamHeader};
 use super::{CallToolResult, IntoToolOutput, ToolContext};
 use crate::protocol::{Icon, ProtocolVersion};
 use crate::schema::schema_object_for;
@@ -55,6 +56,10 @@ pub struct Tool {
     /// Compiled once from `input_schema`, so every call is checked against exactly the
     /// schema clients were shown.
     input_validator: Arc<jsonschema::Validator>,
+    /// The `x-mcp-header` properties of `input_schema`, read once here so a stateless
+    /// `tools/call` checks its `Mcp-Param-*` headers without walking the schema; or why
+    /// they break the spec's rules (the catalog refuses such a tool).
+    param_headers: Result<Arc<[ParamHeader]>, InvalidParamHeader>,
     /// Present when the tool returns [`super::Structured`] output.
     output_schema: Option<Arc<Map<String, Value>>>,
     annotations: Option<ToolAnnotations>,
@@ -109,6 +114,7 @@ impl Tool {
             name,
             title: None,
             description: description.into(),
+            param_headers: declared_in(&input_schema).map(Arc::from),
             input_schema: Arc::new(input_schema),
             input_validator: Arc::new(input_validator),
             output_schema: O::output_schema().map(Arc::new),
@@ -116,6 +122,29 @@ impl Tool {
             icons: Vec::new(),
             handler: Arc::new(handler),
         }
+    }
+
+    /// Replaces the input schema derived from the argument type with `schema`, shown in
+    /// `tools/list` exactly as given (`$schema`, `$defs`, `$anchor`, composition and
+    /// conditional keywords included) and enforced on every call. For what a Rust
+    /// type's derived schema cannot say; the handler's argument type still has to
+    /// deserialize whatever the schema admits (`serde_json::Value` always does).
+    ///
+    /// # Errors
+    /// When `schema` is not a JSON object or not a valid JSON Schema.
+    pub fn with_input_schema(mut self, schema: Value) -> Result<Tool, InvalidInputSchema> {
+        let Value::Object(object) = schema else {
+            return Err(InvalidInputSchema(format!(
+                "tool `{}`: an input schema must be a JSON object",
+                self.name
+            )));
+        };
+        let validator = jsonschema::validator_for(&Value::Object(object.clone()))
+            .map_err(|e| InvalidInputSchema(format!("tool `{}`: {e}", self.name)))?;
+        self.param_headers = declared_in(&object).map(Arc::from);
+        self.input_schema = Arc::new(object);
+        self.input_validator = Arc::new(validator);
+        Ok(self)
     }
 
     /// A human-readable display name (2025-06-18 and later).
@@ -140,6 +169,17 @@ impl Tool {
 
     pub fn input_schema(&self) -> &Map<String, Value> {
         &self.input_schema
+    }
+
+    /// The properties a 2026-07-28 client mirrors into `Mcp-Param-*` headers (none when
+    /// the declarations are invalid: such a tool is never in a catalog).
+    pub(crate) fn param_headers(&self) -> &[ParamHeader] {
+        self.param_headers.as_deref().unwrap_or_default()
+    }
+
+    /// Why the `x-mcp-header` declarations cannot be served, if they cannot.
+    pub(crate) fn invalid_param_headers(&self) -> Option<&InvalidParamHeader> {
+        self.param_headers.as_ref().err()
     }
 
     /// Checks `arguments` against the input schema; the `Err` text is for the model.
@@ -200,6 +240,18 @@ impl Tool {
     }
 }
 
+/// Why [`Tool::with_input_schema`] refused a schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidInputSchema(String);
+
+impl std::fmt::Display for InvalidInputSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InvalidInputSchema {}
+
 /// Serializable view of a [`Tool`] for one protocol revision.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -256,6 +308,52 @@ mod tests {
             "What to say."
         );
         assert!(schema.get("$schema").is_none());
+    }
+
+    #[test]
+    fn given_schemas_are_kept_verbatim_and_enforced() {
+        let schema = json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "$defs": {"n": {"$anchor": "n", "type": "integer"}},
+            "properties": {"n": {"$ref": "#/$defs/n"}},
+            "if": {"required": ["n"]}, "then": {"minProperties": 1}, "else": {},
+            "additionalProperties": false
+        });
+        let t = Tool::new("given", "Given", |_: Value, _ctx| async { "ok" })
+            .with_input_schema(schema.clone())
+            .unwrap();
+        let wire = serde_json::to_value(t.to_wire(ProtocolVersion::V2024_11_05)).unwrap();
+        assert_eq!(wire["inputSchema"], schema);
+        assert!(t.validate_arguments(&json!({"n": 1})).is_ok());
+        assert!(t.validate_arguments(&json!({"n": "x"})).is_err());
+        assert!(t.validate_arguments(&json!({"other": 1})).is_err());
+        let refused = Tool::new("given", "Given", |_: Value, _ctx| async { "ok" });
+        assert!(refused.clone().with_input_schema(json!(true)).is_err());
+        assert!(refused
+            .with_input_schema(json!({"type": "no such type"}))
+            .is_err());
+    }
+
+    /// Routed by region
+    #[crate::tool]
+    async fn routed(
+        #[schemars(extend("x-mcp-header" = "Region"))] region: String,
+        query: String,
+    ) -> String {
+        format!("{region}: {query}")
+    }
+
+    #[test]
+    fn derived_schemas_declare_param_headers_with_schemars_extend() {
+        let t = routed();
+        assert_eq!(
+            t.input_schema()["properties"]["region"]["x-mcp-header"],
+            "Region"
+        );
+        let found: Vec<&str> = t.param_headers().iter().map(|h| h.shown()).collect();
+        assert_eq!(found, ["Mcp-Param-Region"]);
+        assert!(t.invalid_param_headers().is_none());
     }
 
     #[test]

@@ -119,7 +119,8 @@ impl McpHeaders {
             .and_then(|v| v.to_str().ok())
     }
 
-    /// A header mirroring a body field (2026-07-28 `Mcp-Method`, `Mcp-Name`), as text
+    /// A header mirroring a body field (2026-07-28 `Mcp-Method`, `Mcp-Name`,
+    /// `Mcp-Param-*`), as text
     /// without surrounding whitespace; `None` when absent or not visible ASCII.
     pub fn mirrored(&self, name: &str) -> Option<&str> {
         self.req
@@ -127,6 +128,12 @@ impl McpHeaders {
             .get(name)
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
+    }
+
+    /// Whether the request carries the header `name` at all, readable or not (a
+    /// mirrored header that [`Self::mirrored`] cannot read is garbled, not missing).
+    pub fn sent(&self, name: &str) -> bool {
+        self.req.headers().contains_key(name)
     }
 
     /// Whether `MCP-Protocol-Version` names a stateless revision (2026-07-28).

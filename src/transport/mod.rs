@@ -14,6 +14,7 @@ pub mod body;
 pub mod error;
 pub mod event_stream;
 pub mod extract;
+mod mirrored;
 pub mod open;
 pub mod sse;
 pub mod stateless;

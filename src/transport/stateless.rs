@@ -4,7 +4,8 @@
 //!
 //! Owns: recognising a stateless POST, the headers that mirror the body —
 //! `MCP-Protocol-Version` against `_meta`, `Mcp-Method` against `method`, `Mcp-Name`
-//! against `params.name` / `params.uri` (each missing or different: 400 `-32020`) —
+//! against `params.name` / `params.uri`, on `tools/call` the tool's `Mcp-Param-*`
+//! ([`super::mirrored`] compares them; each missing or different: 400 `-32020`) —
 //! and mapping a [`Refusal`] to 400 / 404 / 200. Must not: route or run
 //! methods (the stateless host does), or touch sessions (a stateless request ignores
 //! `Mcp-Session-Id` and never gets one).
@@ -18,10 +19,11 @@ use std::time::Duration;
 use super::error::TransportError;
 use super::event_stream;
 use super::extract::{McpHeaders, METHOD_HEADER, NAME_HEADER};
+use super::mirrored;
 use crate::access::Principal;
 use crate::methods::Method;
 use crate::protocol::{response_error, response_ok, ErrorCode, Message, RequestId, RpcError};
-use crate::state::ServerState;
+use crate::state::{Catalogs, ServerState};
 use crate::stateless::{self, meta, Call, Next, Refusal, RequestMeta, Served};
 use crate::subscription::{self, ClientGone, Subscription, SubscriptionFilter};
 use actix::Addr;
@@ -67,8 +69,10 @@ pub(crate) async fn answer(
     };
     let meta =
         RequestMeta::read(params.as_ref()).map_err(|e| refuse(StatusCode::BAD_REQUEST, e))?;
+    let catalogs = state.catalogs();
     check_version_header(headers, &meta)
         .and_then(|()| check_mirrors(headers, &method, params.as_ref()))
+        .and_then(|()| check_param_headers(headers, &catalogs, &method, params.as_ref()))
         .map_err(|e| refuse(StatusCode::BAD_REQUEST, e))?;
     let call = Call {
         id: id.clone(),
@@ -76,6 +80,7 @@ pub(crate) async fn answer(
         params,
         meta,
         principal: principal.map(|p| Arc::clone(&p.0)),
+        catalogs,
     };
     let respond = |answer: Result<_, Refusal>| match answer {
         Ok(result) => Ok(json(response_ok(&id, &result))),
@@ -198,7 +203,7 @@ fn check_mirrors(
     let Some(body) = params.and_then(|p| p.get(field)).and_then(Value::as_str) else {
         return Ok(()); // the method's own params check answers for it
     };
-    match headers.mirrored(NAME_HEADER).map(decode_mirrored) {
+    match headers.mirrored(NAME_HEADER).map(mirrored::decode) {
         Some(Some(sent)) if sent == body => Ok(()),
         Some(Some(sent)) => Err(mismatch(format!(
             "Mcp-Name {sent:?} does not match params.{field} {body:?}"
@@ -210,18 +215,27 @@ fn check_mirrors(
     }
 }
 
-/// A mirrored header value: as sent, or decoded from `=?base64?<UTF-8 base64>?=`.
-fn decode_mirrored(sent: &str) -> Option<String> {
-    use base64::Engine;
-    match sent
-        .strip_prefix("=?base64?")
-        .and_then(|rest| rest.strip_suffix("?="))
-    {
-        None => Some(sent.to_owned()),
-        Some(encoded) => base64::engine::general_purpose::STANDARD
-            .decode(encoded)
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok()),
+/// On `tools/call` of a tool in `catalogs`, the `Mcp-Param-*` headers its input schema
+/// declares. An unknown tool is the method's own error to answer.
+fn check_param_headers(
+    headers: &McpHeaders,
+    catalogs: &Catalogs,
+    method: &str,
+    params: Option<&Map<String, Value>>,
+) -> Result<(), RpcError> {
+    if Method::from_name(method) != Some(Method::ToolsCall) {
+        return Ok(());
+    }
+    let Some(params) = params else {
+        return Ok(());
+    };
+    let tool = params
+        .get("name")
+        .and_then(Value::as_str)
+        .and_then(|name| catalogs.tools.get(name));
+    match tool {
+        Some(tool) => mirrored::check_params(headers, tool, params.get("arguments")),
+        None => Ok(()),
     }
 }
 
@@ -261,15 +275,6 @@ mod tests {
             let err = check_version_header(&headers(sent), &meta).unwrap_err();
             assert_eq!(err.code, -32020, "{sent:?}");
         }
-    }
-
-    #[test]
-    fn mirrored_names_may_be_base64_and_must_match() {
-        assert_eq!(decode_mirrored("echo").as_deref(), Some("echo"));
-        // "Hello, 世界", the spec's example.
-        let hello = decode_mirrored("=?base64?SGVsbG8sIOS4lueVjA==?=");
-        assert_eq!(hello.as_deref(), Some("Hello, 世界"));
-        assert_eq!(decode_mirrored("=?base64?!!?="), None);
     }
 
     #[test]

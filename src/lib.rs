@@ -84,7 +84,7 @@ pub use protocol::{Annotations, Content, Icon, LogLevel, ProtocolVersion, Resour
 pub use resource::{Resource, ResourceTemplate};
 pub use server::{BuildError, McpServer, McpServerBuilder};
 pub use session::SessionId;
-pub use tool::{CallToolResult, CatalogError, Structured, Tool, ToolAnnotations};
+pub use tool::{CallToolResult, CatalogError, Structured, TaskSupport, Tool, ToolAnnotations};
 
 /// Makes an MCP tool of a documented `async fn`; see the attribute's own docs.
 pub use actix_mcp_macros::tool;

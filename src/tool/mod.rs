@@ -20,6 +20,6 @@ mod runtime;
 pub use crate::context::ToolContext;
 pub use catalog::{CatalogError, InvalidCursor, ToolCatalog};
 pub(crate) use definition::icons_for;
-pub use definition::{Tool, ToolAnnotations, WireTool};
+pub use definition::{Execution, TaskSupport, Tool, ToolAnnotations, WireTool};
 pub use output::{CallToolResult, IntoToolOutput, Structured, WireCallToolResult};
 pub use runtime::ToolRuntime;

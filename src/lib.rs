@@ -74,6 +74,7 @@ pub(crate) mod schema;
 pub(crate) mod session;
 pub(crate) mod state;
 pub(crate) mod stateless;
+pub(crate) mod tasks;
 pub(crate) mod transport;
 
 pub use access::{AccessPolicy, AllowedHosts, BearerToken, Principal};

@@ -18,6 +18,7 @@ use crate::registry::{Registry, SessionDirectory, Shutdown};
 use crate::resource::{Resource, ResourceCatalog, ResourceTemplate};
 use crate::session::ListKind;
 use crate::state::{Catalogs, ServerState};
+use crate::tasks::{TaskLimits, TaskStore};
 use crate::tool::{CatalogError, Tool, ToolCatalog, ToolRuntime};
 use crate::transport;
 
@@ -139,6 +140,11 @@ impl McpServerBuilder {
         let runtime = tool_runtime.handle().ok_or(BuildError::NoSystem)?;
         let tools = ToolCatalog::new(self.tools).map_err(BuildError::Tools)?;
         let executor = Executor::new(runtime, self.config.handler_timeout);
+        let tasks = TaskStore::new(TaskLimits {
+            max_tasks: self.config.max_tasks,
+            ttl: self.config.task_ttl,
+            poll_interval: self.config.task_poll_interval,
+        });
         let registry_arbiter = Arbiter::new();
         let max_sessions = self.config.max_sessions;
         let sessions = SessionDirectory::default();
@@ -158,6 +164,7 @@ impl McpServerBuilder {
                 registry,
                 sessions,
                 executor,
+                tasks,
                 registry_arbiter,
                 _tool_runtime: tool_runtime,
             }),

@@ -15,6 +15,7 @@ use crate::methods::lifecycle::{Offers, ServerInfo};
 use crate::prompt::Prompt;
 use crate::registry::{Registry, SessionDirectory};
 use crate::resource::ResourceCatalog;
+use crate::tasks::TaskStore;
 use crate::tool::{ToolCatalog, ToolRuntime};
 
 /// State shared by every worker, session and handler.
@@ -33,6 +34,8 @@ pub struct ServerState {
     pub sessions: SessionDirectory,
     /// Runs every handler (tools, resources, prompts, completions) on the tool runtime.
     pub(crate) executor: Executor,
+    /// Every task of the tasks extension (2026-07-28 stateless requests only).
+    pub(crate) tasks: TaskStore,
     /// Thread the registry actor runs on; stopped with the server.
     pub(crate) registry_arbiter: Arbiter,
     /// Threads tool calls run on; kept alive as long as any session may call a tool.
@@ -59,6 +62,7 @@ impl Catalogs {
             prompts: !self.prompts.is_empty(),
             completions: self.resources.has_completers()
                 || self.prompts.iter().any(Prompt::has_completers),
+            tasks: self.tools.runs_tasks(),
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::protocol::{ErrorCode, ProtocolVersion, RpcError};
 
 /// The revision a request is sent under (required).
 pub const PROTOCOL_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
-/// What the client can do (required; MRTR will check it).
+/// What the client can do (required; its `extensions` say whether it takes tasks).
 pub const CLIENT_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
 /// Who we are, on every result.
 pub const SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";
@@ -22,6 +22,8 @@ pub const SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";
 pub(crate) struct RequestMeta {
     /// `io.modelcontextprotocol/protocolVersion` as sent (compared with the header as is).
     pub requested: String,
+    /// The client capabilities name the tasks extension: it may get a task handle.
+    pub tasks: bool,
 }
 
 /// Whether `params` declare a 2026-07-28-style protocol version (whatever its value):
@@ -49,13 +51,18 @@ impl RequestMeta {
                 "_meta[\"{PROTOCOL_VERSION}\"] must be a string"
             )));
         };
-        if !meta.get(CLIENT_CAPABILITIES).is_some_and(Value::is_object) {
+        let Some(capabilities) = meta.get(CLIENT_CAPABILITIES).and_then(Value::as_object) else {
             return Err(missing(&format!(
                 "_meta[\"{CLIENT_CAPABILITIES}\"] must be an object"
             )));
-        }
+        };
+        let tasks = capabilities
+            .get("extensions")
+            .and_then(Value::as_object)
+            .is_some_and(|extensions| extensions.contains_key(crate::tasks::EXTENSION));
         Ok(RequestMeta {
             requested: requested.to_owned(),
+            tasks,
         })
     }
 
@@ -94,6 +101,10 @@ mod tests {
             params(json!({"_meta": {PROTOCOL_VERSION: "2026-07-28", CLIENT_CAPABILITIES: {}}}));
         let meta = RequestMeta::read(ok.as_ref()).unwrap();
         assert_eq!(meta.version().unwrap(), ProtocolVersion::V2026_07_28);
+        assert!(!meta.tasks);
+        let tasks = params(json!({"_meta": {PROTOCOL_VERSION: "2026-07-28",
+            CLIENT_CAPABILITIES: {"extensions": {"io.modelcontextprotocol/tasks": {}}}}}));
+        assert!(RequestMeta::read(tasks.as_ref()).unwrap().tasks);
         for bad in [
             json!({}),
             json!({"_meta": {CLIENT_CAPABILITIES: {}}}),
@@ -114,6 +125,7 @@ mod tests {
         for requested in ["2025-11-25", "v999.0.0"] {
             let meta = RequestMeta {
                 requested: requested.into(),
+                tasks: false,
             };
             let err = meta.version().unwrap_err();
             assert_eq!(err.code, -32022);

@@ -46,6 +46,14 @@
 //! client yet). Answers are always `application/json`: progress and log notices are
 //! dropped (see [`link`]), so nothing ever has to go before the answer.
 //!
+//! **Tasks.** A request whose client capabilities declare `io.modelcontextprotocol/tasks`
+//! gets the task store in its scope ([`crate::tasks`] has the design). A `tools/call`
+//! the router turns into `Step::Task` is stored as a task bound to the request's
+//! principal, answered at once with the task handle (`resultType: "task"`), and its job
+//! runs on the executor under the task's own cancellation token — not the HTTP
+//! handler's, so the client hanging up does not stop it; `tasks/cancel` and expiry do.
+//! The outcome goes into the store; `tasks/get` reads it from there.
+//!
 //! Owns: serving one stateless request. Must not: know HTTP (the transport maps
 //! [`Refusal`] to status codes and checks headers), keep anything between requests,
 //! or change what handshake sessions answer.
@@ -59,12 +67,14 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
+use crate::access::Principal;
 use crate::context::RequestContext;
 use crate::executor::{answer, Answer, Finished};
 use crate::methods::lifecycle::{server_identity, ServerInfo};
-use crate::methods::{self, Method, Request, Scope, SessionState, Step};
-use crate::protocol::{ErrorCode, RequestId, RpcError};
+use crate::methods::{self, Method, Request, Run, Scope, SessionState, Step, TaskAccess};
+use crate::protocol::{ErrorCode, ProtocolVersion, RequestId, RpcError};
 use crate::state::ServerState;
+use crate::tasks::StoreFull;
 pub(crate) use meta::RequestMeta;
 
 /// Why a stateless request got an error, which decides its HTTP status.
@@ -88,6 +98,8 @@ pub(crate) struct Call {
     pub params: Option<Map<String, Value>>,
     /// What `_meta` declared.
     pub meta: RequestMeta,
+    /// Who asks (when authentication is on): the tasks it creates are bound to it.
+    pub principal: Option<Principal>,
 }
 
 /// Serves `call`: the serialized 2026-07-28 result, or why not.
@@ -101,6 +113,10 @@ pub(crate) async fn serve(state: &Arc<ServerState>, call: Call) -> Result<Box<Ra
     let cacheable = method.is_cacheable();
     // Nothing a method writes here outlives the request.
     let mut scratch = SessionState::default();
+    let tasks = call.meta.tasks.then_some(TaskAccess {
+        store: &state.tasks,
+        owner: call.principal.as_ref(),
+    });
     let step = Request::parse(method, call.params)
         .and_then(|request| {
             request.apply(Scope {
@@ -109,6 +125,7 @@ pub(crate) async fn serve(state: &Arc<ServerState>, call: Call) -> Result<Box<Ra
                 config: &state.config,
                 version,
                 session: &mut scratch,
+                tasks,
             })
         })
         .map_err(Refusal::Answered)?;
@@ -117,6 +134,10 @@ pub(crate) async fn serve(state: &Arc<ServerState>, call: Call) -> Result<Box<Ra
             return complete(&result, &state.info, cacheable).map_err(Refusal::Answered)
         }
         Step::Run(run) => run,
+        Step::Task(run) => {
+            return start_task(state, call.id, call.principal, version, run)
+                .map_err(Refusal::Answered)
+        }
         // admit_stateless refused `initialize` already.
         Step::Initialized(..) => {
             return Err(Refusal::Unknown(RpcError::method_not_found(&call.method)))
@@ -157,13 +178,48 @@ pub(crate) async fn serve(state: &Arc<ServerState>, call: Call) -> Result<Box<Ra
     }
 }
 
+/// Stores a task for `run` (bound to `owner`), starts its job on the executor and
+/// answers with the task handle. The job's outcome goes to the store, not to anyone
+/// waiting: nobody is.
+fn start_task(
+    state: &Arc<ServerState>,
+    id: RequestId,
+    owner: Option<Principal>,
+    version: ProtocolVersion,
+    run: Run,
+) -> Answer {
+    let (task, cancellation) = state.tasks.create(owner).map_err(StoreFull::to_error)?;
+    let context = RequestContext::new(
+        None,
+        id,
+        version,
+        cancellation.clone(),
+        // Input requests reach the client only as the task's `inputRequests`, which
+        // the MRTR glue will park in the store; until then asks fail as elsewhere.
+        Arc::new(link::StatelessLink),
+        false,
+    );
+    let job = run.into_job(context);
+    let task_id = task.task_id.clone();
+    let shared = Arc::clone(state);
+    state.executor.spawn(job, cancellation, move |finished| {
+        shared.tasks.finish(&task_id, finished);
+    });
+    envelope(&answer(&task.handle())?, &state.info, "task", false)
+}
+
 /// Turns a method's result into a 2026-07-28 result: `resultType`, the server's
 /// identity in `_meta`, and caching hints when `cacheable`. What the method set
 /// itself (its own `_meta` keys, say) stays.
 pub(crate) fn complete(result: &RawValue, info: &ServerInfo, cacheable: bool) -> Answer {
+    envelope(result, info, "complete", cacheable)
+}
+
+/// [`complete`] with any `resultType` (`"task"` for a task handle).
+fn envelope(result: &RawValue, info: &ServerInfo, result_type: &str, cacheable: bool) -> Answer {
     let mut object: Map<String, Value> = serde_json::from_str(result.get())
         .map_err(|e| RpcError::new(ErrorCode::InternalError, format!("Internal error: {e}")))?;
-    object.insert("resultType".into(), Value::from("complete"));
+    object.insert("resultType".into(), Value::from(result_type));
     let identity = serde_json::to_value(server_identity(info)).unwrap_or_default();
     let slot = object
         .entry("_meta")

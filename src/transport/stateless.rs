@@ -4,7 +4,8 @@
 //!
 //! Owns: recognising a stateless POST, the headers that mirror the body —
 //! `MCP-Protocol-Version` against `_meta`, `Mcp-Method` against `method`, `Mcp-Name`
-//! against `params.name` / `params.uri` (each missing or different: 400 `-32020`) —
+//! against `params.name` / `params.uri` / the tasks extension's `params.taskId` (each
+//! missing or different: 400 `-32020`) —
 //! and mapping a [`Refusal`] to 400 / 404 / 200. Must not: route or run
 //! methods (the stateless host does), or touch sessions (a stateless request ignores
 //! `Mcp-Session-Id` and never gets one).
@@ -15,6 +16,7 @@ use std::sync::Arc;
 
 use super::error::TransportError;
 use super::extract::{McpHeaders, METHOD_HEADER, NAME_HEADER};
+use crate::access::Principal;
 use crate::methods::Method;
 use crate::protocol::{response_ok, ErrorCode, Message, RpcError};
 use crate::state::ServerState;
@@ -36,6 +38,7 @@ pub(crate) fn is_stateless(headers: &McpHeaders, message: &Message) -> bool {
 pub(crate) async fn answer(
     headers: &McpHeaders,
     state: &Arc<ServerState>,
+    principal: Option<Principal>,
     message: Message,
 ) -> Result<HttpResponse, TransportError> {
     let (id, method, params) = match message {
@@ -63,6 +66,7 @@ pub(crate) async fn answer(
         method,
         params,
         meta,
+        principal,
     };
     match stateless::serve(state, call).await {
         Ok(result) => Ok(json(response_ok(&id, &result))),
@@ -96,8 +100,9 @@ fn check_version_header(headers: &McpHeaders, meta: &RequestMeta) -> Result<(), 
 }
 
 /// `Mcp-Method` must equal `method`; `Mcp-Name` must equal `params.name` (`tools/call`,
-/// `prompts/get`) or `params.uri` (`resources/read`) when the body has one, after
-/// decoding a `=?base64?…?=` value.
+/// `prompts/get`), `params.uri` (`resources/read`) or `params.taskId` (`tasks/get`,
+/// `tasks/update`, `tasks/cancel`: load balancers route a task by it) when the body has
+/// one, after decoding a `=?base64?…?=` value.
 fn check_mirrors(
     headers: &McpHeaders,
     method: &str,
@@ -121,6 +126,7 @@ fn check_mirrors(
     let field = match Method::from_name(method) {
         Some(Method::ToolsCall | Method::PromptsGet) => "name",
         Some(Method::ResourcesRead) => "uri",
+        Some(Method::TasksGet | Method::TasksUpdate | Method::TasksCancel) => "taskId",
         _ => return Ok(()),
     };
     let Some(body) = params.and_then(|p| p.get(field)).and_then(Value::as_str) else {
@@ -181,6 +187,7 @@ mod tests {
     fn the_version_header_must_be_sent_and_match() {
         let meta = RequestMeta {
             requested: "2026-07-28".into(),
+            tasks: false,
         };
         assert!(check_version_header(&headers(Some("2026-07-28")), &meta).is_ok());
         for sent in [None, Some("2025-11-25")] {

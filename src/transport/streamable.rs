@@ -130,7 +130,7 @@ pub async fn post(
         Ok(Incoming::Single(message))
             if state.config.serve_stateless && stateless::is_stateless(&headers, &message) =>
         {
-            return stateless::answer(&headers, &state, message).await;
+            return stateless::answer(&headers, &state, principal, message).await;
         }
         other => other,
     };

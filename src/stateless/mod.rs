@@ -31,7 +31,8 @@
 //!    `logging/setLevel`, `resources/subscribe|unsubscribe` are gone in this revision.
 //!
 //! Errors of the method itself (unknown tool, bad params, a failed read) are JSON-RPC
-//! errors in a 200 answer, as in a session. A notification is taken (202) and dropped:
+//! errors in a 200 answer, as in a session — except a missing client capability
+//! (`-32021`, e.g. a tasks method without the tasks extension), which is 400. A notification is taken (202) and dropped:
 //! the revision defines none from the client over HTTP. A POSTed response is 400.
 //!
 //! **How it is answered.** `Request::parse` → `apply` with the request's revision and a
@@ -88,6 +89,18 @@ pub(crate) enum Refusal {
     Answered(RpcError),
 }
 
+impl Refusal {
+    /// A method's error: a missing client capability (`-32021`) is the request's fault,
+    /// which this revision answers with 400; any other error is an answer (200).
+    fn of_method(error: RpcError) -> Refusal {
+        if error.code == ErrorCode::MissingRequiredClientCapability.code() {
+            Refusal::Invalid(error)
+        } else {
+            Refusal::Answered(error)
+        }
+    }
+}
+
 /// One stateless request, its metadata already read.
 pub(crate) struct Call {
     /// Echoed by the answer.
@@ -128,7 +141,7 @@ pub(crate) async fn serve(state: &Arc<ServerState>, call: Call) -> Result<Box<Ra
                 tasks,
             })
         })
-        .map_err(Refusal::Answered)?;
+        .map_err(Refusal::of_method)?;
     let run = match step {
         Step::Answer(result) => {
             return complete(&result, &state.info, cacheable).map_err(Refusal::Answered)
@@ -136,7 +149,7 @@ pub(crate) async fn serve(state: &Arc<ServerState>, call: Call) -> Result<Box<Ra
         Step::Run(run) => run,
         Step::Task(run) => {
             return start_task(state, call.id, call.principal, version, run)
-                .map_err(Refusal::Answered)
+                .map_err(Refusal::of_method)
         }
         // admit_stateless refused `initialize` already.
         Step::Initialized(..) => {

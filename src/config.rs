@@ -79,6 +79,14 @@ pub struct McpConfig {
     /// requests get the handshake-era answers (`server/discover` → 404 `-32601`), so
     /// dual-era clients fall back to `initialize`.
     pub serve_stateless: bool,
+    /// Tasks (the 2026-07-28 tasks extension) existing at once, finished ones included
+    /// until they expire; a call that would create one more is refused with `-32000`.
+    pub max_tasks: usize,
+    /// How long a task is kept after it was created (its `ttlMs`), finished or not;
+    /// one still running then is cancelled. Keep it above `handler_timeout`.
+    pub task_ttl: Duration,
+    /// The polling interval suggested to clients (`pollIntervalMs`).
+    pub task_poll_interval: Duration,
 }
 
 impl Default for McpConfig {
@@ -111,6 +119,9 @@ impl Default for McpConfig {
             request_state_keys: Vec::new(),
             request_state_ttl: Duration::from_secs(10 * 60),
             serve_stateless: true,
+            max_tasks: 10_000,
+            task_ttl: Duration::from_secs(60 * 60),
+            task_poll_interval: Duration::from_millis(500),
         }
     }
 }

@@ -75,6 +75,7 @@ pub(crate) mod session;
 pub(crate) mod state;
 pub(crate) mod stateless;
 pub(crate) mod subscription;
+pub(crate) mod tasks;
 pub(crate) mod transport;
 
 pub use access::{AccessPolicy, AllowedHosts, BearerToken, Principal};
@@ -86,7 +87,7 @@ pub use resource::{Resource, ResourceTemplate};
 pub use server::{BuildError, McpServer, McpServerBuilder};
 pub use session::SessionId;
 pub use stateless::request_state::RequestStateKey;
-pub use tool::{CallToolResult, CatalogError, Structured, Tool, ToolAnnotations};
+pub use tool::{CallToolResult, CatalogError, Structured, TaskSupport, Tool, ToolAnnotations};
 
 /// Makes an MCP tool of a documented `async fn`; see the attribute's own docs.
 pub use actix_mcp_macros::tool;

@@ -19,6 +19,7 @@ use crate::resource::{Resource, ResourceCatalog, ResourceTemplate};
 use crate::session::ListKind;
 use crate::state::{Catalogs, ServerState};
 use crate::stateless::request_state::Sealer;
+use crate::tasks::{TaskLimits, TaskStore};
 use crate::tool::{CatalogError, Tool, ToolCatalog, ToolRuntime};
 use crate::transport;
 
@@ -140,6 +141,11 @@ impl McpServerBuilder {
         let runtime = tool_runtime.handle().ok_or(BuildError::NoSystem)?;
         let tools = ToolCatalog::new(self.tools).map_err(BuildError::Tools)?;
         let executor = Executor::new(runtime, self.config.handler_timeout);
+        let tasks = TaskStore::new(TaskLimits {
+            max_tasks: self.config.max_tasks,
+            ttl: self.config.task_ttl,
+            poll_interval: self.config.task_poll_interval,
+        });
         let registry_arbiter = Arbiter::new();
         let max_sessions = self.config.max_sessions;
         let sessions = SessionDirectory::default();
@@ -163,6 +169,7 @@ impl McpServerBuilder {
                 registry,
                 sessions,
                 executor,
+                tasks,
                 registry_arbiter,
                 _tool_runtime: tool_runtime,
             }),

@@ -16,6 +16,7 @@ use crate::prompt::Prompt;
 use crate::registry::{Registry, SessionDirectory};
 use crate::resource::ResourceCatalog;
 use crate::stateless::request_state::Sealer;
+use crate::tasks::TaskStore;
 use crate::tool::{ToolCatalog, ToolRuntime};
 
 /// State shared by every worker, session and handler.
@@ -36,6 +37,8 @@ pub struct ServerState {
     pub(crate) executor: Executor,
     /// Seals and opens 2026-07-28 `requestState` tokens (MRTR).
     pub(crate) request_state: Sealer,
+    /// Every task of the tasks extension (2026-07-28 stateless requests only).
+    pub(crate) tasks: TaskStore,
     /// Thread the registry actor runs on; stopped with the server.
     pub(crate) registry_arbiter: Arbiter,
     /// Threads tool calls run on; kept alive as long as any session may call a tool.
@@ -62,6 +65,7 @@ impl Catalogs {
             prompts: !self.prompts.is_empty(),
             completions: self.resources.has_completers()
                 || self.prompts.iter().any(Prompt::has_completers),
+            tasks: self.tools.runs_tasks(),
         }
     }
 }

@@ -250,6 +250,7 @@ mod tests {
             resources,
             prompts,
             completions: false,
+            ..Offers::default()
         }
     }
 

@@ -24,11 +24,19 @@ pub struct ToolArgs {
     pub idempotent: Option<LitBool>,
     /// `openWorldHint`.
     pub open_world: Option<LitBool>,
+    /// `execution.taskSupport`: `"forbidden"`, `"optional"` or `"required"`.
+    pub task_support: Option<LitStr>,
 }
 
 /// Every argument `#[tool]` knows, for the "unknown argument" error.
-const KNOWN: &str =
-    "`name`, `description`, `title`, `read_only`, `destructive`, `idempotent`, `open_world`";
+const KNOWN: &str = "`name`, `description`, `title`, `read_only`, `destructive`, `idempotent`, `open_world`, `task_support`";
+
+/// The values `task_support = ".."` may take, as `TaskSupport` spells them on the wire.
+pub const TASK_SUPPORT: [(&str, &str); 3] = [
+    ("forbidden", "Forbidden"),
+    ("optional", "Optional"),
+    ("required", "Required"),
+];
 
 impl ToolArgs {
     /// Takes one `key`, `key = "text"` or `key = bool` from the attribute.
@@ -46,6 +54,16 @@ impl ToolArgs {
             "destructive" => set_once(&mut self.destructive, flag_value(&meta)?, &meta),
             "idempotent" => set_once(&mut self.idempotent, flag_value(&meta)?, &meta),
             "open_world" => set_once(&mut self.open_world, flag_value(&meta)?, &meta),
+            "task_support" => {
+                let value = string_value(&meta)?;
+                if !TASK_SUPPORT.iter().any(|(wire, _)| value.value() == *wire) {
+                    return Err(syn::Error::new_spanned(
+                        &value,
+                        "`task_support` is \"forbidden\", \"optional\" or \"required\"",
+                    ));
+                }
+                set_once(&mut self.task_support, value, &meta)
+            }
             _ => Err(meta.error(format!(
                 "unknown `#[tool]` argument `{key}`; expected one of {KNOWN}"
             ))),

@@ -357,9 +357,18 @@ fn return_type_span(output: &ReturnType) -> proc_macro2::Span {
     }
 }
 
-/// `.title(..)` and `.annotations(..)`, each only when something was written.
+/// `.title(..)`, `.annotations(..)` and `.task_support(..)`, each only when something
+/// was written.
 fn settings(args: &ToolArgs) -> TokenStream {
     let title = args.title.as_ref().map(|title| quote!(.title(#title)));
+    let task_support = args.task_support.as_ref().and_then(|value| {
+        // Checked against the same table when parsed, so this always finds one.
+        let (_, variant) = crate::attr::TASK_SUPPORT
+            .iter()
+            .find(|(wire, _)| value.value() == *wire)?;
+        let variant = proc_macro2::Ident::new(variant, value.span());
+        Some(quote!(.task_support(::actix_mcp::TaskSupport::#variant)))
+    });
     let annotations = args.has_hints().then(|| {
         let hint = |flag: &Option<syn::LitBool>| match flag {
             Some(value) => quote!(::core::option::Option::Some(#value)),
@@ -381,7 +390,7 @@ fn settings(args: &ToolArgs) -> TokenStream {
             })
         }
     });
-    quote!(#title #annotations)
+    quote!(#title #annotations #task_support)
 }
 
 /// Lint levels written on the tool apply to its body, which moves into the handler.

@@ -55,6 +55,8 @@ use proc_macro::TokenStream;
 ///   `read_only`, `destructive`, `idempotent`, `open_world` (also `= true` / `= false`),
 ///   which set `readOnlyHint`, `destructiveHint`, `idempotentHint`, `openWorldHint`.
 ///   Only the hints written are sent (`read_only` alone does not imply the others).
+/// - **tasks**: `task_support = "optional"` or `"required"` (`Tool::task_support`):
+///   with the 2026-07-28 tasks extension, a call may (or must) run as a task.
 ///
 /// Not accepted, each with an error at the offending spot: a non-`async` function,
 /// a missing doc comment, `self`, generics, borrowed argument types (`&str`),

@@ -126,6 +126,8 @@ pub struct Offers {
     pub resources: bool,
     pub prompts: bool,
     pub completions: bool,
+    /// Some tool may run as a task: `server/discover` declares the tasks extension.
+    pub tasks: bool,
 }
 
 impl Offers {
@@ -230,6 +232,9 @@ struct StatelessCapabilities {
     prompts: Option<Map<String, Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     completions: Option<Map<String, Value>>,
+    /// Extensions by identifier (the tasks extension, when some tool runs tasks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extensions: Option<Map<String, Value>>,
 }
 
 /// The `DiscoverResult` body; the stateless host adds `resultType`, `_meta` and the
@@ -254,6 +259,11 @@ pub fn discover_result(info: &ServerInfo, offers: Offers) -> DiscoverResult<'_> 
                 .then(|| flags(&["subscribe", "listChanged"])),
             prompts: offers.prompts.then(|| flags(&["listChanged"])),
             completions: offers.completions.then(Map::new),
+            extensions: offers.tasks.then(|| {
+                let mut extensions = Map::new();
+                extensions.insert(crate::tasks::EXTENSION.into(), Value::Object(Map::new()));
+                extensions
+            }),
         },
         instructions: info.instructions.as_deref(),
     }
@@ -358,5 +368,16 @@ mod tests {
                 "instructions": "use it",
             })
         );
+        let with_tasks = Offers {
+            tasks: true,
+            ..offers
+        };
+        let discovered = serde_json::to_value(discover_result(&info, with_tasks)).unwrap();
+        assert_eq!(
+            discovered["capabilities"]["extensions"],
+            json!({"io.modelcontextprotocol/tasks": {}}),
+            "declared under extensions, never as a v1 `tasks` capability"
+        );
+        assert!(discovered["capabilities"].get("tasks").is_none());
     }
 }

@@ -24,6 +24,7 @@ pub mod lifecycle;
 pub mod logging;
 pub mod prompts;
 pub mod resources;
+pub mod tasks;
 pub mod tools;
 
 use serde::Deserialize;
@@ -31,11 +32,13 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 
+use crate::access::Principal;
 use crate::config::McpConfig;
 use crate::context::RequestContext;
 use crate::executor::Job;
 use crate::protocol::{ErrorCode, LogLevel, ProtocolVersion, RpcError};
 use crate::state::Catalogs;
+use crate::tasks::TaskStore;
 use lifecycle::{Negotiated, Offers};
 
 /// Names of the notifications we handle or send, and the methods transports look at.
@@ -73,6 +76,12 @@ pub enum Method {
     /// 2026-07-28: a long-lived stream of the notifications the client asks for;
     /// opened by the stateless host (`crate::subscription`), unknown to sessions.
     SubscriptionsListen,
+    /// The tasks extension (2026-07-28): poll a task…
+    TasksGet,
+    /// …answer its input requests…
+    TasksUpdate,
+    /// …or cancel it.
+    TasksCancel,
 }
 
 /// What a method needs before it may run.
@@ -84,7 +93,8 @@ pub enum Needs {
     NoHandshakeYet,
     /// A completed `initialize`, and the server offering `Feature` (if any).
     Handshake(Option<Feature>),
-    /// A 2026-07-28 request: sessions do not know the method.
+    /// A 2026-07-28 request: sessions do not know the method (`subscriptions/listen`,
+    /// the tasks extension).
     Stateless,
 }
 
@@ -114,6 +124,9 @@ impl Method {
             "prompts/get" => Method::PromptsGet,
             "completion/complete" => Method::CompletionComplete,
             "subscriptions/listen" => Method::SubscriptionsListen,
+            "tasks/get" => Method::TasksGet,
+            "tasks/update" => Method::TasksUpdate,
+            "tasks/cancel" => Method::TasksCancel,
             _ => return None,
         })
     }
@@ -134,6 +147,9 @@ impl Method {
             PromptsList | PromptsGet => Needs::Handshake(Some(Feature::Prompts)),
             CompletionComplete => Needs::Handshake(Some(Feature::Completions)),
             SubscriptionsListen => Needs::Stateless,
+            // Whether the request declared the extension is the family's to check: its
+            // answer is a `-32021`, not an unknown method.
+            TasksGet | TasksUpdate | TasksCancel => Needs::Stateless,
         }
     }
 }
@@ -160,6 +176,7 @@ pub fn admit(
             Err(RpcError::method_not_found(method.name()))
         }
         Needs::Handshake(_) => Ok(()),
+        // A session does not declare `io.modelcontextprotocol/tasks`: not ours to serve.
         Needs::Stateless => Err(RpcError::method_not_found(method.name())),
     }
 }
@@ -197,7 +214,10 @@ impl Method {
             | PromptsList
             | PromptsGet
             | CompletionComplete
-            | SubscriptionsListen => true,
+            | SubscriptionsListen
+            | TasksGet
+            | TasksUpdate
+            | TasksCancel => true,
         }
     }
 
@@ -243,6 +263,9 @@ impl Method {
             PromptsGet => "prompts/get",
             CompletionComplete => "completion/complete",
             SubscriptionsListen => "subscriptions/listen",
+            TasksGet => "tasks/get",
+            TasksUpdate => "tasks/update",
+            TasksCancel => "tasks/cancel",
         }
     }
 }
@@ -255,6 +278,7 @@ pub enum Request {
     Resources(resources::Request),
     Prompts(prompts::Request),
     Completion(completion::Request),
+    Tasks(tasks::Request),
 }
 
 impl Request {
@@ -285,6 +309,9 @@ impl Request {
             // The stateless host opens subscriptions before routing; admit refuses it
             // to sessions.
             SubscriptionsListen => return Err(RpcError::method_not_found(method.name())),
+            TasksGet => Request::Tasks(tasks::Request::Get(parse_params(params)?)),
+            TasksUpdate => Request::Tasks(tasks::Request::update(params)?),
+            TasksCancel => Request::Tasks(tasks::Request::Cancel(parse_params(params)?)),
         })
     }
 
@@ -297,6 +324,7 @@ impl Request {
             Request::Resources(request) => request.apply(scope),
             Request::Prompts(request) => request.apply(scope),
             Request::Completion(request) => request.apply(scope),
+            Request::Tasks(request) => request.apply(scope),
         }
     }
 }
@@ -321,6 +349,18 @@ pub struct Scope<'a> {
     pub version: ProtocolVersion,
     /// The session's state, lent for the call.
     pub session: &'a mut SessionState,
+    /// The tasks extension, when this request declared it (only 2026-07-28 requests
+    /// can); `None` makes task-supporting tools answer in place.
+    pub tasks: Option<TaskAccess<'a>>,
+}
+
+/// What a request that declared the tasks extension may reach.
+#[derive(Clone, Copy)]
+pub struct TaskAccess<'a> {
+    /// Every task of this server.
+    pub(crate) store: &'a TaskStore,
+    /// Who asks: only their own tasks are visible.
+    pub owner: Option<&'a Principal>,
 }
 
 /// How a request is answered.
@@ -330,6 +370,9 @@ pub enum Step {
     /// By a handler, run on the executor with the request's context; its answer is
     /// the response.
     Run(Run),
+    /// By a task handle: the host stores a task, answers with it at once, and runs the
+    /// handler on the executor into the task. Only when [`Scope::tasks`] was given.
+    Task(Run),
     /// `initialize` succeeded: the host adopts these terms, then sends the result.
     Initialized(Box<Negotiated>, Box<RawValue>),
 }
@@ -381,7 +424,7 @@ pub fn progress_token(params: &Option<Map<String, Value>>) -> Option<Value> {
 mod tests {
     use super::*;
 
-    const ALL: [Method; 14] = [
+    const ALL: [Method; 17] = [
         Method::Initialize,
         Method::Ping,
         Method::ServerDiscover,
@@ -396,6 +439,9 @@ mod tests {
         Method::PromptsList,
         Method::PromptsGet,
         Method::CompletionComplete,
+        Method::TasksGet,
+        Method::TasksUpdate,
+        Method::TasksCancel,
     ];
 
     #[test]
@@ -421,6 +467,8 @@ mod tests {
         );
         assert_eq!(code(admit(Method::PromptsGet, true, nothing)), Some(-32601));
         assert_eq!(code(admit(Method::ToolsList, true, nothing)), None);
+        // The tasks extension is a 2026-07-28 one: unknown to any session.
+        assert_eq!(code(admit(Method::TasksGet, true, nothing)), Some(-32601));
         let prompts = || Offers {
             prompts: true,
             ..Offers::default()
@@ -449,6 +497,7 @@ mod tests {
                 resources: true,
                 prompts: true,
                 completions: true,
+                tasks: true,
             };
             assert_eq!(
                 code(admit_stateless(method, everything)),

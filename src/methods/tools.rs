@@ -1,12 +1,14 @@
-//! `tools/list` and `tools/call`.
+//! `tools/list` and `tools/call`. A call of a tool that may run as a task, from a
+//! request that declared the tasks extension, becomes a [`Step::Task`]; a tool that
+//! runs only as a task refuses a request without it.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{answer_now, parse_params, ListParams, Run, Scope, Step};
 use crate::executor::{answer, Job};
-use crate::protocol::RpcError;
-use crate::tool::{CallToolResult, WireTool};
+use crate::protocol::{ProtocolVersion, RpcError};
+use crate::tool::{CallToolResult, TaskSupport, Tool, WireTool};
 
 /// A tools request.
 pub enum Request {
@@ -56,8 +58,13 @@ impl Request {
                         call.name
                     )));
                 };
+                let as_task = match (tool.task_mode(), scope.tasks.is_some()) {
+                    (TaskSupport::Forbidden, _) | (TaskSupport::Optional, false) => false,
+                    (TaskSupport::Optional | TaskSupport::Required, true) => true,
+                    (TaskSupport::Required, false) => return Err(task_required(&tool, version)),
+                };
                 let arguments = Value::Object(call.arguments.unwrap_or_default());
-                Ok(Step::Run(Run::new(move |context| {
+                let run = Run::new(move |context| {
                     let work = {
                         let tool = tool.clone();
                         async move {
@@ -70,9 +77,34 @@ impl Request {
                             answer(&result.to_wire(version))
                         }
                     };
-                    Job::tool(tool, version, Box::pin(work))
-                })))
+                    if as_task {
+                        // In a task a panic or an overrun is a protocol error: the task
+                        // reads `failed` with it, a tool's own error `completed`.
+                        Job::other("The tool call", Box::pin(work))
+                    } else {
+                        Job::tool(tool, version, Box::pin(work))
+                    }
+                });
+                Ok(if as_task {
+                    Step::Task(run)
+                } else {
+                    Step::Run(run)
+                })
             }
         }
+    }
+}
+
+/// A `required` tool called without the tasks extension: `-32021` naming it at
+/// 2026-07-28; in a session, which cannot run tasks here, the 2025-11-25 `-32601`.
+fn task_required(tool: &Tool, version: ProtocolVersion) -> RpcError {
+    let why = format!("tool `{}` runs only as a task", tool.name());
+    if version.is_stateless() {
+        super::tasks::missing_extension(&why)
+    } else {
+        RpcError::new(
+            crate::protocol::ErrorCode::MethodNotFound,
+            format!("{why}, and this server runs tasks only for 2026-07-28 requests"),
+        )
     }
 }

@@ -20,6 +20,9 @@ pub enum ErrorCode {
     ServerError,
     /// 2026-07-28: an HTTP header disagrees with the body it mirrors, or is missing.
     HeaderMismatch,
+    /// 2026-07-28: the request needs a client capability it did not declare (the
+    /// tasks extension, say); `data.requiredCapabilities` names it.
+    MissingRequiredClientCapability,
     /// 2026-07-28: the request names a protocol revision we do not serve statelessly.
     UnsupportedProtocolVersion,
     /// 2026-07-28: serving the request needs a client capability it did not declare.
@@ -36,6 +39,7 @@ impl ErrorCode {
             ErrorCode::InternalError => -32603,
             ErrorCode::ServerError => -32000,
             ErrorCode::HeaderMismatch => -32020,
+            ErrorCode::MissingRequiredClientCapability => -32021,
             ErrorCode::UnsupportedProtocolVersion => -32022,
             ErrorCode::MissingClientCapability => -32021,
         }

@@ -10,16 +10,21 @@
 //!   `_meta["io.modelcontextprotocol/logLevel"]`, at or above that level. Otherwise
 //!   they are dropped and the answer stays one `application/json` body.
 //!
+//! A task's handler gets a [`TaskLink`] instead: its asks wait on the task.
+//!
 //! Owns: that policy. Must not: keep anything beyond its request.
 
 use futures_util::future::BoxFuture;
-use serde_json::Value;
+use serde_json::{json, Map, Value};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 
 use super::input::InputRound;
 use crate::context::{ClientAsk, ClientLink, Notice};
-use crate::protocol::{LogLevel, RequestId, RpcError};
+use crate::protocol::{ErrorCode, LogLevel, RequestId, RpcError};
+use crate::session::client_requests::may_ask;
+use crate::state::ServerState;
+use crate::tasks::InputRequest;
 
 /// Notices waiting for the SSE answer; the handler waits when the client reads slowly.
 pub(crate) const NOTICE_QUEUE: usize = 64;
@@ -90,6 +95,57 @@ impl ClientLink for StatelessLink {
             // Left open: the gate ends the run at the handler's next wait.
             None => Box::pin(std::future::pending()),
         }
+    }
+}
+
+/// The link of a task's handler (the tasks extension): a task outlives its request, so
+/// its asks are parked on the task — its `inputRequests`, status `input_required` —
+/// until `tasks/update` delivers the client's answer, which resumes the handler where
+/// it waited (no re-run). Notices have no stream to go on and are dropped.
+pub(crate) struct TaskLink {
+    /// Where the task's pending asks live.
+    pub state: Arc<ServerState>,
+    /// The task the handler runs for.
+    pub task_id: String,
+    /// What the creating request declared: only these may be asked for.
+    pub capabilities: Map<String, Value>,
+}
+
+impl ClientLink for TaskLink {
+    fn notify(&self, _request: RequestId, _notice: Notice) -> BoxFuture<'static, ()> {
+        Box::pin(std::future::ready(()))
+    }
+
+    fn ask(
+        &self,
+        _request: RequestId,
+        ask: ClientAsk,
+    ) -> BoxFuture<'static, Result<Value, RpcError>> {
+        if let Err(refused) = may_ask(&self.capabilities, &ask) {
+            let missing = RpcError::new(ErrorCode::MissingClientCapability, refused.message)
+                .with_data(json!({"requiredCapabilities": {ask.capability: {}}}));
+            return Box::pin(std::future::ready(Err(missing)));
+        }
+        let name = ask.key.clone().unwrap_or_else(|| ask.capability.to_owned());
+        let request = InputRequest {
+            method: ask.method.to_owned(),
+            params: ask.params,
+        };
+        let parked = self
+            .state
+            .tasks
+            .request_input(&self.task_id, &name, request);
+        Box::pin(async move {
+            let (_key, answer) = parked.ok_or_else(|| {
+                RpcError::new(ErrorCode::InternalError, "The task has already ended")
+            })?;
+            answer.await.map_err(|_| {
+                RpcError::new(
+                    ErrorCode::InternalError,
+                    "The task ended before the client answered",
+                )
+            })
+        })
     }
 }
 

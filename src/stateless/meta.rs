@@ -12,7 +12,7 @@ use crate::protocol::{ErrorCode, LogLevel, ProtocolVersion, RpcError};
 
 /// The revision a request is sent under (required).
 pub const PROTOCOL_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
-/// What the client can do (required; MRTR will check it).
+/// What the client can do (required; its `extensions` say whether it takes tasks).
 pub const CLIENT_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
 /// Who we are, on every result.
 pub const SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";
@@ -29,6 +29,8 @@ pub(crate) struct RequestMeta {
     pub capabilities: Map<String, Value>,
     /// The request's log level opt-in.
     pub log_level: Option<LogLevel>,
+    /// The client capabilities name the tasks extension: it may get a task handle.
+    pub tasks: bool,
 }
 
 /// Whether `params` declare a 2026-07-28-style protocol version (whatever its value):
@@ -61,6 +63,10 @@ impl RequestMeta {
                 "_meta[\"{CLIENT_CAPABILITIES}\"] must be an object"
             )));
         };
+        let tasks = capabilities
+            .get("extensions")
+            .and_then(Value::as_object)
+            .is_some_and(|extensions| extensions.contains_key(crate::tasks::EXTENSION));
         let log_level = match meta.get(LOG_LEVEL) {
             None => None,
             Some(level) => Some(serde_json::from_value(level.clone()).map_err(|_| {
@@ -73,6 +79,7 @@ impl RequestMeta {
             requested: requested.to_owned(),
             capabilities: capabilities.clone(),
             log_level,
+            tasks,
         })
     }
 
@@ -119,6 +126,10 @@ mod tests {
             RequestMeta::read(opted.as_ref()).unwrap().log_level,
             Some(LogLevel::Warning)
         );
+        assert!(!meta.tasks);
+        let tasks = params(json!({"_meta": {PROTOCOL_VERSION: "2026-07-28",
+            CLIENT_CAPABILITIES: {"extensions": {"io.modelcontextprotocol/tasks": {}}}}}));
+        assert!(RequestMeta::read(tasks.as_ref()).unwrap().tasks);
         for bad in [
             json!({}),
             json!({"_meta": {CLIENT_CAPABILITIES: {}}}),
@@ -142,6 +153,7 @@ mod tests {
                 requested: requested.into(),
                 capabilities: Map::new(),
                 log_level: None,
+                tasks: false,
             };
             let err = meta.version().unwrap_err();
             assert_eq!(err.code, -32022);

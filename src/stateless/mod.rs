@@ -34,7 +34,8 @@
 //!    `logging/setLevel`, `resources/subscribe|unsubscribe` are gone in this revision.
 //!
 //! Errors of the method itself (unknown tool, bad params, a failed read) are JSON-RPC
-//! errors in a 200 answer, as in a session. A notification is taken (202) and dropped:
+//! errors in a 200 answer, as in a session — except a missing client capability
+//! (`-32021`, e.g. a tasks method without the tasks extension), which is 400. A notification is taken (202) and dropped:
 //! the revision defines none from the client over HTTP. A POSTed response is 400.
 //!
 //! **How it is answered.** `Request::parse` → `apply` with the request's revision and a
@@ -57,6 +58,14 @@
 //! `inputResponses` or a `requestState` that fails its check is 400 `-32602`; a handler
 //! that failed after being refused an undeclared capability is 400 `-32021`.
 //!
+//! **Tasks.** A request whose client capabilities declare `io.modelcontextprotocol/tasks`
+//! gets the task store in its scope ([`crate::tasks`] has the design). A `tools/call`
+//! the router turns into `Step::Task` is stored as a task bound to the request's
+//! principal, answered at once with the task handle (`resultType: "task"`), and its job
+//! runs on the executor under the task's own cancellation token — not the HTTP
+//! handler's, so the client hanging up does not stop it; `tasks/cancel` and expiry do.
+//! The outcome goes into the store; `tasks/get` reads it from there.
+//!
 //! Owns: serving one stateless request. Must not: know HTTP (the transport maps
 //! [`Refusal`] to status codes and checks headers), keep anything between requests,
 //! or change what handshake sessions answer.
@@ -72,14 +81,16 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::{CancellationToken, DropGuard};
 
+use crate::access::Principal;
 use crate::config::McpConfig;
 use crate::context::RequestContext;
 use crate::executor::{answer, Answer, Finished};
 use crate::methods::lifecycle::{server_identity, Offers, ServerInfo};
-use crate::methods::{self, Method, Request, Scope, SessionState, Step};
-use crate::protocol::{ErrorCode, RequestId, RpcError};
+use crate::methods::{self, Method, Request, Run, Scope, SessionState, Step, TaskAccess};
+use crate::protocol::{ErrorCode, ProtocolVersion, RequestId, RpcError};
 use crate::state::{Catalogs, ServerState};
 use crate::subscription::SubscriptionFilter;
+use crate::tasks::StoreFull;
 use input::{Concluded, Gate, InputRound};
 use link::{NoticeSink, StatelessLink, NOTICE_QUEUE};
 pub(crate) use meta::RequestMeta;
@@ -96,6 +107,18 @@ pub(crate) enum Refusal {
     Answered(RpcError),
 }
 
+impl Refusal {
+    /// A method's error: a missing client capability (`-32021`) is the request's fault,
+    /// which this revision answers with 400; any other error is an answer (200).
+    fn of_method(error: RpcError) -> Refusal {
+        if error.code == ErrorCode::MissingRequiredClientCapability.code() {
+            Refusal::Invalid(error)
+        } else {
+            Refusal::Answered(error)
+        }
+    }
+}
+
 /// One stateless request, its metadata already read.
 pub(crate) struct Call {
     /// Echoed by the answer.
@@ -106,8 +129,9 @@ pub(crate) struct Call {
     pub params: Option<Map<String, Value>>,
     /// What `_meta` declared.
     pub meta: RequestMeta,
-    /// Who sent it (the bearer token's principal), binding its `requestState`.
-    pub principal: Option<Arc<str>>,
+    /// Who sent it (when authentication is on): binds its `requestState` and the tasks
+    /// it creates.
+    pub principal: Option<Principal>,
     /// What the server offers, taken once for the request: the tool whose
     /// `Mcp-Param-*` headers the transport checked is the tool that runs.
     pub catalogs: Catalogs,
@@ -209,10 +233,14 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
     let bind = request_state::binding(
         &call.method,
         call.params.as_ref(),
-        call.principal.as_deref().unwrap_or(""),
+        principal_name(&call.principal),
     );
     // Nothing a method writes here outlives the request.
     let mut scratch = SessionState::default();
+    let tasks = call.meta.tasks.then_some(TaskAccess {
+        store: &state.tasks,
+        owner: call.principal.as_ref(),
+    });
     let step = Request::parse(method, call.params)
         .and_then(|request| {
             request.apply(Scope {
@@ -221,9 +249,10 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
                 config: &state.config,
                 version,
                 session: &mut scratch,
+                tasks,
             })
         })
-        .map_err(Refusal::Answered)?;
+        .map_err(Refusal::of_method)?;
     let run = match step {
         Step::Answer(result) => {
             return complete(&result, &state.info, cacheable)
@@ -231,6 +260,12 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
                 .map_err(Refusal::Answered)
         }
         Step::Run(run) => run,
+        Step::Task(run) => {
+            let capabilities = call.meta.capabilities.clone();
+            return start_task(state, call.id, call.principal, capabilities, version, run)
+                .map(Served::Now)
+                .map_err(Refusal::of_method);
+        }
         // admit_stateless refused `initialize` already.
         Step::Initialized(..) => {
             return Err(Refusal::Unknown(RpcError::method_not_found(&call.method)))
@@ -290,6 +325,11 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
     }))
 }
 
+/// What a `requestState` is bound to for `principal` (empty without authentication).
+fn principal_name(principal: &Option<Principal>) -> &str {
+    principal.as_ref().map_or("", |p| &p.0)
+}
+
 /// Reads a listen request's filter (`params.notifications`, required).
 fn listen(call: Call, offers: Offers) -> Result<Served, Refusal> {
     #[derive(serde::Deserialize)]
@@ -310,11 +350,8 @@ fn offered_answers(state: &ServerState, call: &Call) -> Result<Map<String, Value
     let mut offered = match params.and_then(|p| p.get("requestState")) {
         None => Map::new(),
         Some(Value::String(token)) => {
-            let bind = request_state::binding(
-                &call.method,
-                params,
-                call.principal.as_deref().unwrap_or(""),
-            );
+            let bind =
+                request_state::binding(&call.method, params, principal_name(&call.principal));
             state.request_state.open(token, &bind)?
         }
         Some(_) => return Err(bad("requestState must be the string the server sent")),
@@ -397,6 +434,41 @@ impl CacheHints {
     }
 }
 
+/// Stores a task for `run` (bound to `owner`), starts its job on the executor and
+/// answers with the task handle. The job's outcome goes to the store, not to anyone
+/// waiting: nobody is.
+fn start_task(
+    state: &Arc<ServerState>,
+    id: RequestId,
+    owner: Option<Principal>,
+    capabilities: Map<String, Value>,
+    version: ProtocolVersion,
+    run: Run,
+) -> Answer {
+    let (task, cancellation) = state.tasks.create(owner).map_err(StoreFull::to_error)?;
+    // Its asks become the task's `inputRequests`, answered through `tasks/update`.
+    let link = link::TaskLink {
+        state: Arc::clone(state),
+        task_id: task.task_id.clone(),
+        capabilities,
+    };
+    let context = RequestContext::new(
+        None,
+        id,
+        version,
+        cancellation.clone(),
+        Arc::new(link),
+        false,
+    );
+    let job = run.into_job(context);
+    let task_id = task.task_id.clone();
+    let shared = Arc::clone(state);
+    state.executor.spawn(job, cancellation, move |finished| {
+        shared.tasks.finish(&task_id, finished);
+    });
+    envelope(&answer(&task.handle())?, &state.info, "task", None)
+}
+
 /// Turns a method's result into a 2026-07-28 result: `resultType`, the server's
 /// identity in `_meta`, and the caching hints of a cacheable method. What the method set
 /// itself (its own `_meta` keys, say) stays.
@@ -405,14 +477,25 @@ pub(crate) fn complete(
     info: &ServerInfo,
     cacheable: Option<CacheHints>,
 ) -> Answer {
-    if let Some(spliced) = splice(result.get(), info, cacheable) {
+    envelope(result, info, "complete", cacheable)
+}
+
+/// [`complete`] with another default `resultType` (`"task"` for a task handle); a
+/// `resultType` the result has already (`"input_required"`) stays.
+fn envelope(
+    result: &RawValue,
+    info: &ServerInfo,
+    result_type: &str,
+    cacheable: Option<CacheHints>,
+) -> Answer {
+    if let Some(spliced) = splice(result.get(), info, result_type, cacheable) {
         return Ok(spliced);
     }
     let mut object: Map<String, Value> = serde_json::from_str(result.get())
         .map_err(|e| RpcError::new(ErrorCode::InternalError, format!("Internal error: {e}")))?;
     object
         .entry("resultType")
-        .or_insert_with(|| Value::from("complete"));
+        .or_insert_with(|| Value::from(result_type));
     let identity = serde_json::to_value(server_identity(info)).unwrap_or_default();
     let slot = object
         .entry("_meta")
@@ -437,7 +520,12 @@ pub(crate) fn complete(
 /// key of the object (at any depth) is one of the fields we add, append them before its
 /// closing brace. Quotes inside JSON strings are escaped, so text cannot look like a
 /// key; a string value spelling one only costs the slow path.
-fn splice(raw: &str, info: &ServerInfo, cacheable: Option<CacheHints>) -> Option<Box<RawValue>> {
+fn splice(
+    raw: &str,
+    info: &ServerInfo,
+    result_type: &str,
+    cacheable: Option<CacheHints>,
+) -> Option<Box<RawValue>> {
     let raw = raw.trim_end();
     let body = raw.strip_suffix('}').filter(|_| raw.starts_with('{'))?;
     let ours = ["\"_meta\"", "\"resultType\"", "\"ttlMs\"", "\"cacheScope\""];
@@ -450,7 +538,9 @@ fn splice(raw: &str, info: &ServerInfo, cacheable: Option<CacheHints>) -> Option
     if body.trim_end() != "{" {
         out.push(',');
     }
-    out.push_str("\"resultType\":\"complete\",\"_meta\":{\"");
+    out.push_str("\"resultType\":\"");
+    out.push_str(result_type);
+    out.push_str("\",\"_meta\":{\"");
     out.push_str(meta::SERVER_INFO);
     out.push_str("\":");
     out.push_str(&identity);
@@ -483,7 +573,8 @@ mod tests {
         ] {
             let raw = result.to_string();
             let spliced: Value =
-                serde_json::from_str(splice(&raw, &info(), cacheable).unwrap().get()).unwrap();
+                serde_json::from_str(splice(&raw, &info(), "complete", cacheable).unwrap().get())
+                    .unwrap();
             assert_eq!(spliced["resultType"], "complete");
             let mut expected = result.as_object().cloned().unwrap();
             expected.insert("resultType".into(), json!("complete"));
@@ -498,7 +589,13 @@ mod tests {
             assert_eq!(spliced, Value::Object(expected));
         }
         // Quotes inside strings are escaped, so text never looks like a key...
-        assert!(splice(r#"{"content":"say \"resultType\""}"#, &info(), None).is_some());
+        assert!(splice(
+            r#"{"content":"say \"resultType\""}"#,
+            &info(),
+            "complete",
+            None
+        )
+        .is_some());
         // ...and a key of ours anywhere, or such a string value, takes the parsing path.
         for raw in [
             r#"{"_meta":{"a":1}}"#,
@@ -506,7 +603,7 @@ mod tests {
             r#"{"x":"resultType"}"#,
             "[1]",
         ] {
-            assert!(splice(raw, &info(), None).is_none(), "{raw}");
+            assert!(splice(raw, &info(), "complete", None).is_none(), "{raw}");
         }
     }
 

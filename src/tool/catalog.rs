@@ -127,6 +127,14 @@ impl ToolCatalog {
         self.entries.is_empty()
     }
 
+    /// Whether any tool may run as a task (then `server/discover` declares the tasks
+    /// extension).
+    pub fn runs_tasks(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|tool| tool.task_mode() != super::TaskSupport::Forbidden)
+    }
+
     /// One page of tools, in registration order.
     pub fn page(
         &self,

@@ -43,6 +43,29 @@ impl ToolAnnotations {
     }
 }
 
+/// Whether a tool may run as a task (`execution.taskSupport`): with the
+/// `io.modelcontextprotocol/tasks` extension (2026-07-28), a call of such a tool from a
+/// client that declared the extension is answered with a task handle and polled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TaskSupport {
+    /// Always answered in place (the default, and what an absent field means).
+    #[default]
+    Forbidden,
+    /// A task when the client declared the extension, in place otherwise.
+    Optional,
+    /// Only as a task: a client without the extension gets `-32021`.
+    Required,
+}
+
+/// The `execution` object of a listed tool.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Execution {
+    /// How the tool may be run.
+    task_support: TaskSupport,
+}
+
 type Handler = dyn Fn(Value, ToolContext) -> BoxFuture<'static, CallToolResult> + Send + Sync;
 
 /// One tool: what clients see in `tools/list`, and the function `tools/call` runs.
@@ -65,6 +88,8 @@ pub struct Tool {
     annotations: Option<ToolAnnotations>,
     /// Shown by clients at 2025-11-25 or later.
     icons: Vec<Icon>,
+    /// Whether a call may become a task (2026-07-28 with the tasks extension).
+    task_support: TaskSupport,
     handler: Arc<Handler>,
 }
 
@@ -120,6 +145,7 @@ impl Tool {
             output_schema: O::output_schema().map(Arc::new),
             annotations: None,
             icons: Vec::new(),
+            task_support: TaskSupport::Forbidden,
             handler: Arc::new(handler),
         }
     }
@@ -163,8 +189,20 @@ impl Tool {
         self
     }
 
+    /// Lets calls of this tool run as tasks (`Optional`) or only as tasks (`Required`).
+    /// A task-running tool should watch `ctx.cancelled()`: `tasks/cancel` fires it.
+    pub fn task_support(mut self, support: TaskSupport) -> Self {
+        self.task_support = support;
+        self
+    }
+
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// How calls of this tool may run.
+    pub fn task_mode(&self) -> TaskSupport {
+        self.task_support
     }
 
     pub fn input_schema(&self) -> &Map<String, Value> {
@@ -236,6 +274,12 @@ impl Tool {
                 .as_ref()
                 .filter(|_| version.has_audio_and_annotations()),
             icons: icons_for(&self.icons, version),
+            // Only the stateless revision has the tasks extension here; a handshake
+            // client must not be told it may task-augment a call.
+            execution: (self.task_support != TaskSupport::Forbidden && version.is_stateless())
+                .then_some(Execution {
+                    task_support: self.task_support,
+                }),
         }
     }
 }
@@ -267,6 +311,8 @@ pub struct WireTool<'a> {
     annotations: Option<&'a ToolAnnotations>,
     #[serde(skip_serializing_if = "Option::is_none")]
     icons: Option<&'a [Icon]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    execution: Option<Execution>,
 }
 
 /// Icons for a client of `version`: none before 2025-11-25, and none when empty.
@@ -403,5 +449,28 @@ mod tests {
         assert!(mid.get("title").is_none());
         let new = serde_json::to_value(t.to_wire(ProtocolVersion::V2025_06_18)).unwrap();
         assert_eq!(new["title"], "Say");
+    }
+
+    /// Runs only as a task
+    #[crate::tool(task_support = "required")]
+    async fn batch() -> String {
+        "done".into()
+    }
+
+    #[test]
+    fn the_attribute_sets_task_support() {
+        assert_eq!(batch().task_mode(), TaskSupport::Required);
+        assert_eq!(say().task_mode(), TaskSupport::Forbidden);
+    }
+
+    #[test]
+    fn task_support_is_listed_only_at_the_stateless_revision() {
+        let t = tool().task_support(TaskSupport::Optional);
+        let stateless = serde_json::to_value(t.to_wire(ProtocolVersion::V2026_07_28)).unwrap();
+        assert_eq!(stateless["execution"], json!({"taskSupport": "optional"}));
+        let session = serde_json::to_value(t.to_wire(ProtocolVersion::V2025_11_25)).unwrap();
+        assert!(session.get("execution").is_none());
+        let plain = serde_json::to_value(tool().to_wire(ProtocolVersion::V2026_07_28)).unwrap();
+        assert!(plain.get("execution").is_none(), "forbidden is the default");
     }
 }

@@ -25,7 +25,7 @@ mod runtime;
 pub use crate::context::ToolContext;
 pub use catalog::{CatalogError, InvalidCursor, ToolCatalog};
 pub(crate) use definition::icons_for;
-pub use definition::{InvalidInputSchema, Tool, ToolAnnotations, WireTool};
+pub use definition::{Execution, InvalidInputSchema, TaskSupport, Tool, ToolAnnotations, WireTool};
 pub use output::{CallToolResult, IntoToolOutput, Structured, WireCallToolResult};
 pub(crate) use param_headers::ParamHeader;
 pub use runtime::ToolRuntime;

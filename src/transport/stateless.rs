@@ -4,8 +4,9 @@
 //!
 //! Owns: recognising a stateless POST, the headers that mirror the body —
 //! `MCP-Protocol-Version` against `_meta`, `Mcp-Method` against `method`, `Mcp-Name`
-//! against `params.name` / `params.uri`, on `tools/call` the tool's `Mcp-Param-*`
-//! ([`super::mirrored`] compares them; each missing or different: 400 `-32020`) —
+//! against `params.name` / `params.uri` / the tasks extension's `params.taskId`, on
+//! `tools/call` the tool's `Mcp-Param-*` ([`super::mirrored`] compares them; each
+//! missing or different: 400 `-32020`) —
 //! and mapping a [`Refusal`] to 400 / 404 / 200. Must not: route or run
 //! methods (the stateless host does), or touch sessions (a stateless request ignores
 //! `Mcp-Session-Id` and never gets one).
@@ -49,7 +50,7 @@ pub(crate) async fn answer(
     req: &HttpRequest,
     headers: &McpHeaders,
     state: &Arc<ServerState>,
-    principal: Option<&Principal>,
+    principal: Option<Principal>,
     message: Message,
 ) -> Result<HttpResponse, TransportError> {
     let (id, method, params) = match message {
@@ -79,7 +80,7 @@ pub(crate) async fn answer(
         method,
         params,
         meta,
-        principal: principal.map(|p| Arc::clone(&p.0)),
+        principal,
         catalogs,
     };
     let respond = |answer: Result<_, Refusal>| match answer {
@@ -173,8 +174,9 @@ fn check_version_header(headers: &McpHeaders, meta: &RequestMeta) -> Result<(), 
 }
 
 /// `Mcp-Method` must equal `method`; `Mcp-Name` must equal `params.name` (`tools/call`,
-/// `prompts/get`) or `params.uri` (`resources/read`) when the body has one, after
-/// decoding a `=?base64?…?=` value.
+/// `prompts/get`), `params.uri` (`resources/read`) or `params.taskId` (`tasks/get`,
+/// `tasks/update`, `tasks/cancel`: load balancers route a task by it) when the body has
+/// one, after decoding a `=?base64?…?=` value.
 fn check_mirrors(
     headers: &McpHeaders,
     method: &str,
@@ -198,6 +200,7 @@ fn check_mirrors(
     let field = match Method::from_name(method) {
         Some(Method::ToolsCall | Method::PromptsGet) => "name",
         Some(Method::ResourcesRead) => "uri",
+        Some(Method::TasksGet | Method::TasksUpdate | Method::TasksCancel) => "taskId",
         _ => return Ok(()),
     };
     let Some(body) = params.and_then(|p| p.get(field)).and_then(Value::as_str) else {
@@ -269,6 +272,7 @@ mod tests {
             requested: "2026-07-28".into(),
             capabilities: Map::new(),
             log_level: None,
+            tasks: false,
         };
         assert!(check_version_header(&headers(Some("2026-07-28")), &meta).is_ok());
         for sent in [None, Some("2025-11-25")] {

@@ -130,7 +130,7 @@ pub async fn post(
         Ok(Incoming::Single(message))
             if state.config.serve_stateless && stateless::is_stateless(&headers, &message) =>
         {
-            return stateless::answer(&req, &headers, &state, principal.as_ref(), message).await;
+            return stateless::answer(&req, &headers, &state, principal, message).await;
         }
         other => other,
     };

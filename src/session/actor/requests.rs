@@ -63,11 +63,17 @@ impl Session {
                 config: &self.server.config,
                 version,
                 session: &mut self.state,
+                // A session never declares the tasks extension (a 2026-07-28 one).
+                tasks: None,
             })
         });
         match applied {
             Ok(Step::Answer(result)) => self.answer(&id, Ok(result), ctx),
-            Ok(Step::Run(run)) => self.run_handler(id, version, progress_token, run, ctx),
+            // Without `Scope::tasks` no method asks for a task; answering in place
+            // would be right anyway.
+            Ok(Step::Run(run) | Step::Task(run)) => {
+                self.run_handler(id, version, progress_token, run, ctx)
+            }
             Ok(Step::Initialized(terms, result)) => self.initialized(id, terms, result, ctx),
             Err(error) => {
                 self.answer(&id, Err(error), ctx);

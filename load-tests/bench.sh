@@ -6,8 +6,11 @@
 # core $SERVER_CORE (one HTTP worker) and the load generator to core $LOADGEN_CORE
 # (one thread), both via taskset:
 #   (a) 50 sessions x 200 sequential tools/call, (b) 500 sessions x 20, on legacy
-#       HTTP+SSE and on Streamable HTTP (actix-mcp --response-mode json vs the
-#       relay's JSON endpoint); $RUNS runs each (default 5), medians;
+#       HTTP+SSE, on Streamable HTTP (actix-mcp --response-mode json vs the relay's
+#       JSON endpoint) and as 2026-07-28 stateless requests (50 / 500 clients, each
+#       on its own connection, no session; actix-mcp --stateless vs the same relay
+#       JSON endpoint, which answers them like any POST); $RUNS runs each (default
+#       5), medians;
 #   (c) server VmRSS with 1,000 and 10,000 idle initialized sessions, legacy SSE and
 #       Streamable; $IDLE_RUNS runs each (default 3), medians.
 # Before each measurement it waits (up to $QUIET_WAIT s) for the machine to be
@@ -18,7 +21,9 @@
 # Servers and load generator also run at nice $NICE (default -10, when permitted) so
 # that other processes disturb them less; both servers get the same treatment.
 #
-# Env: RUNS, IDLE_RUNS, IDLE_COUNTS ("1000 10000"), SERVER_CORE (0), LOADGEN_CORE
+# Env: RUNS, IDLE_RUNS, IDLE_COUNTS ("1000 10000"), CALL_CELLS (which call cells,
+# default all: "50x200-sse 50x200-streamable 50x200-stateless 500x20-sse ..."; for a
+# focused comparison, with RESULTS pointing elsewhere), SERVER_CORE (0), LOADGEN_CORE
 # (1), ATTEMPTS (3), NOISE_PCT (25), QUIET_WAIT (60), QUIET_PCT (busy % of the
 # whole machine that counts as quiet, 15), NICE (-10; 0 to disable), RESULTS
 # (output file, default load-tests/RESULTS.md).
@@ -35,6 +40,7 @@ trap stop_all_servers EXIT
 RUNS="${RUNS:-5}"
 IDLE_RUNS="${IDLE_RUNS:-3}"
 IDLE_COUNTS="${IDLE_COUNTS:-1000 10000}"
+CALL_CELLS="${CALL_CELLS:-50x200-sse 50x200-streamable 50x200-stateless 500x20-sse 500x20-streamable 500x20-stateless}"
 SERVER_CORE="${SERVER_CORE:-0}"
 LOADGEN_CORE="${LOADGEN_CORE:-1}"
 QUIET_WAIT="${QUIET_WAIT:-60}"
@@ -105,12 +111,15 @@ wait_quiet() {
     done
 }
 
-# server_cmd KIND PORT KEEPALIVE: the pinned server command line.
+# server_cmd KIND PORT KEEPALIVE SCENARIO: the pinned server command line. Only the
+# stateless cells turn actix-mcp's --stateless on, so the other cells measure the
+# configuration they always did.
 server_cmd() {
-    local kind=$1 port=$2 keepalive=$3
+    local kind=$1 port=$2 keepalive=$3 scenario=$4 extra=""
+    [[ $scenario == *-stateless ]] && extra=--stateless
     case $kind in
         actix-mcp) echo "${PRIO[@]}" taskset -c "$SERVER_CORE" "$MCP" --port "$port" --workers 1 --log warn \
-            --response-mode json --keep-alive-secs "$keepalive" ;;
+            --response-mode json --keep-alive-secs "$keepalive" $extra ;;
         relay) echo "${PRIO[@]}" taskset -c "$SERVER_CORE" "$RELAY" --port "$port" --workers 1 --keep-alive-secs "$keepalive" ;;
     esac
 }
@@ -125,7 +134,7 @@ measure_once() {
     port=$(free_port)
     logbase="$OUT/$scenario-$kind-$run"
     # shellcheck disable=SC2046
-    start_server "$logbase.server.log" "$port" $(server_cmd "$kind" "$port" "$keepalive") \
+    start_server "$logbase.server.log" "$port" $(server_cmd "$kind" "$port" "$keepalive" "$scenario") \
         || die "could not start $kind"
     local pid=$SERVER_PID url="http://127.0.0.1:$port"
     if [[ $warmup == warmup ]]; then
@@ -171,8 +180,9 @@ started=$SECONDS
 for run in $(seq 1 "$RUNS"); do
     for shape in "50 200" "500 20"; do
         read -r sessions calls <<<"$shape"
-        for transport in sse streamable; do
+        for transport in sse streamable stateless; do
             scenario="calls-${sessions}x${calls}-$transport"
+            [[ " $CALL_CELLS " == *" ${scenario#calls-} "* ]] || continue
             for kind in $(servers_in_order "$run"); do
                 measure "$kind" "$scenario" "$run" 15 warmup \
                     --transport "$transport" --mode json --threads 1 \

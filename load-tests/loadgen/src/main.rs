@@ -1,7 +1,9 @@
 //! `loadgen`: an MCP load generator for actix-mcp (and the reference relay).
 //!
 //! Speaks real MCP over either transport — legacy HTTP+SSE (`--transport sse`) or
-//! Streamable HTTP (`--transport streamable`) — and has two modes:
+//! Streamable HTTP (`--transport streamable`) — or sends 2026-07-28 stateless
+//! requests (`--transport stateless`: no session; each "session" is one client with
+//! its own connection, calls mode only). Two modes:
 //!
 //! - calls (default): open `--sessions` sessions (the setup phase), then every
 //!   session makes `--calls` sequential `tools/call`s of `echo`, all sessions at once
@@ -12,7 +14,8 @@
 //!   report (after - before) / N KiB per session; then one verifying call per session.
 //!
 //! Legacy answers are matched by id and content on their own session's stream;
-//! Streamable answers in the POST's body, which must be JSON or SSE per `--mode`.
+//! Streamable and stateless answers in the POST's body, which must be JSON or SSE
+//! per `--mode`.
 //! Any mismatch, timeout or unexpected status counts as an error. The last line of
 //! output is `RESULT {json}`; the exit status is non-zero on any error.
 
@@ -20,6 +23,7 @@ mod http;
 mod legacy;
 mod mcp;
 mod sse;
+mod stateless;
 mod streamable;
 
 use clap::{Parser, ValueEnum};
@@ -33,25 +37,27 @@ use tokio::task::JoinSet;
 
 use http::{Pool, Target};
 use legacy::LegacySession;
+use stateless::StatelessClient;
 use streamable::StreamableSession;
 
 #[derive(Parser, Debug)]
-#[command(about = "MCP load generator: legacy HTTP+SSE and Streamable HTTP")]
+#[command(about = "MCP load generator: legacy HTTP+SSE, Streamable HTTP, 2026-07-28 stateless")]
 #[command(args_override_self = true)]
 struct Args {
     /// Server base URL (http only), e.g. http://127.0.0.1:8000.
     #[arg(long, default_value = "http://127.0.0.1:8000")]
     url: String,
-    /// Which MCP transport to speak.
+    /// Which MCP transport to speak (stateless: 2026-07-28 requests, no session;
+    /// calls mode only).
     #[arg(long, value_enum, default_value_t = Transport::Sse)]
     transport: Transport,
-    /// Sessions (calls mode).
+    /// Sessions (calls mode; stateless: clients, each with its own connection).
     #[arg(long, default_value_t = 10)]
     sessions: usize,
     /// Sequential tools/call requests per session (calls mode).
     #[arg(long, default_value_t = 10)]
     calls: usize,
-    /// Streamable HTTP: the Content-Type tools/call answers must have
+    /// Streamable HTTP and stateless: the Content-Type tools/call answers must have
     /// (json = application/json, sse = text/event-stream, any = either).
     #[arg(long, value_enum, default_value_t = Mode::Json)]
     mode: Mode,
@@ -102,6 +108,7 @@ struct Args {
 enum Transport {
     Sse,
     Streamable,
+    Stateless,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -143,6 +150,7 @@ pub struct Ctx {
 enum Session {
     Legacy(LegacySession),
     Streamable(StreamableSession),
+    Stateless(StatelessClient),
 }
 
 impl Session {
@@ -159,6 +167,12 @@ impl Session {
                     .await
                     .map(Session::Streamable)
             }
+            Transport::Stateless => {
+                let pool = Arc::new(Pool::new(ctx.target.clone(), 1));
+                StatelessClient::open(ctx, pool)
+                    .await
+                    .map(Session::Stateless)
+            }
         }
     }
 
@@ -166,13 +180,15 @@ impl Session {
         match self {
             Session::Legacy(s) => s.call(ctx, id, message).await,
             Session::Streamable(s) => s.call(ctx, id, message).await,
+            Session::Stateless(s) => s.call(ctx, id, message).await,
         }
     }
 
-    /// Ends the session: DELETE for Streamable, dropping the stream for legacy.
+    /// Ends the session: DELETE for Streamable, dropping the stream for legacy,
+    /// nothing for stateless.
     async fn close(self, ctx: &Ctx) -> Result<(), Failure> {
         match self {
-            Session::Legacy(_) => Ok(()),
+            Session::Legacy(_) | Session::Stateless(_) => Ok(()),
             Session::Streamable(s) if ctx.delete => s.delete(ctx).await,
             Session::Streamable(_) => Ok(()),
         }
@@ -655,9 +671,17 @@ async fn run(args: Args) -> i32 {
         delete: !args.no_delete,
     });
     let idle = args.idle_sessions > 0;
+    if idle && args.transport == Transport::Stateless {
+        eprintln!("loadgen: --idle-sessions needs sessions: --transport sse or streamable");
+        return 2;
+    }
     let mut summary = json!({
         "label": args.label,
-        "transport": match args.transport { Transport::Sse => "sse", Transport::Streamable => "streamable" },
+        "transport": match args.transport {
+            Transport::Sse => "sse",
+            Transport::Streamable => "streamable",
+            Transport::Stateless => "stateless",
+        },
         "mode": match args.mode { Mode::Json => "json", Mode::Sse => "sse", Mode::Any => "any" },
         "url": args.url,
         "kind": if idle { "idle" } else { "calls" },

@@ -6,6 +6,8 @@ use serde_json::Value;
 use std::borrow::Cow;
 
 pub const PROTOCOL_VERSION: &str = "2025-06-18";
+/// The stateless revision: no session, the version in a header and in every `_meta`.
+pub const STATELESS_VERSION: &str = "2026-07-28";
 
 pub fn initialize(id: u64) -> Bytes {
     Bytes::from(format!(
@@ -21,6 +23,14 @@ pub fn initialized() -> Bytes {
 pub fn call(id: u64, message: &str) -> Bytes {
     Bytes::from(format!(
         r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":"echo","arguments":{{"message":"{message}"}}}}}}"#
+    ))
+}
+
+/// A 2026-07-28 stateless `tools/call` of `echo`: `params._meta` declares the
+/// revision and the (empty) client capabilities; `message` must need no escaping.
+pub fn stateless_call(id: u64, message: &str) -> Bytes {
+    Bytes::from(format!(
+        r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":"echo","arguments":{{"message":"{message}"}},"_meta":{{"io.modelcontextprotocol/protocolVersion":"{STATELESS_VERSION}","io.modelcontextprotocol/clientCapabilities":{{}}}}}}}}"#
     ))
 }
 
@@ -159,8 +169,21 @@ mod tests {
 
     #[test]
     fn bodies_are_json() {
-        for body in [initialize(0), initialized(), call(7, "m-1-2")] {
+        for body in [
+            initialize(0),
+            initialized(),
+            call(7, "m-1-2"),
+            stateless_call(8, "m-1-3"),
+        ] {
             serde_json::from_slice::<Value>(&body).unwrap();
         }
+        let stateless: Value = serde_json::from_slice(&stateless_call(8, "m")).unwrap();
+        let meta = &stateless["params"]["_meta"];
+        assert_eq!(
+            meta["io.modelcontextprotocol/protocolVersion"],
+            STATELESS_VERSION
+        );
+        assert!(meta["io.modelcontextprotocol/clientCapabilities"].is_object());
+        assert_eq!(stateless["params"]["arguments"]["message"], "m");
     }
 }

@@ -46,7 +46,11 @@ fn request(ctx: &Ctx, method: Method, session: Option<&HeaderValue>, body: Bytes
     }
 }
 
-fn expect_status(answer: &Answer, status: StatusCode, what: &str) -> Result<(), Failure> {
+pub(crate) fn expect_status(
+    answer: &Answer,
+    status: StatusCode,
+    what: &str,
+) -> Result<(), Failure> {
     if answer.status == status {
         return Ok(());
     }
@@ -64,7 +68,7 @@ fn expect_status(answer: &Answer, status: StatusCode, what: &str) -> Result<(), 
 }
 
 /// Finds the answer in a POST's body (JSON or a buffered SSE stream).
-fn check_body(
+pub(crate) fn check_body(
     answer: &Answer,
     expect: Option<Mode>,
     check: impl Fn(&str) -> Check,

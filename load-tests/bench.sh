@@ -8,7 +8,7 @@
 #   (a) 50 sessions x 200 sequential tools/call, (b) 500 sessions x 20, on legacy
 #       HTTP+SSE, on Streamable HTTP (actix-mcp --response-mode json vs the relay's
 #       JSON endpoint) and as 2026-07-28 stateless requests (50 / 500 clients, each
-#       on its own connection, no session; actix-mcp --stateless vs the same relay
+#       on its own connection, no session; actix-mcp (stateless on, the default) vs the same relay
 #       JSON endpoint, which answers them like any POST); $RUNS runs each (default
 #       5), medians;
 #   (c) server VmRSS with 1,000 and 10,000 idle initialized sessions, legacy SSE and
@@ -111,15 +111,13 @@ wait_quiet() {
     done
 }
 
-# server_cmd KIND PORT KEEPALIVE SCENARIO: the pinned server command line. Only the
-# stateless cells turn actix-mcp's --stateless on, so the other cells measure the
-# configuration they always did.
+# server_cmd KIND PORT KEEPALIVE SCENARIO: the pinned server command line: the default
+# configuration (2026-07-28 stateless requests served beside sessions) in every cell.
 server_cmd() {
-    local kind=$1 port=$2 keepalive=$3 scenario=$4 extra=""
-    [[ $scenario == *-stateless ]] && extra=--stateless
+    local kind=$1 port=$2 keepalive=$3
     case $kind in
         actix-mcp) echo "${PRIO[@]}" taskset -c "$SERVER_CORE" "$MCP" --port "$port" --workers 1 --log warn \
-            --response-mode json --keep-alive-secs "$keepalive" $extra ;;
+            --response-mode json --keep-alive-secs "$keepalive" ;;
         relay) echo "${PRIO[@]}" taskset -c "$SERVER_CORE" "$RELAY" --port "$port" --workers 1 --keep-alive-secs "$keepalive" ;;
     esac
 }

@@ -122,7 +122,7 @@ def main():
     w(f"- Commit: `{args.commit}`")
     w(f"- Machine: {args.nproc} cores ({args.cpu}), {args.memory}, kernel {args.kernel}; {args.rustc}")
     w("- Server pinned to core 0 (`taskset -c 0`, `--workers 1`; actix-mcp with `--log warn "
-      "--response-mode json`, plus `--stateless` in the stateless cells); load generator (`load-tests/loadgen`, one thread) pinned to core 1. "
+      "--response-mode json`, 2026-07-28 served by default); load generator (`load-tests/loadgen`, one thread) pinned to core 1. "
       f"Both run at priority `{args.priority}`. "
       "Every measurement starts a fresh server; actix-mcp and the relay alternate in the same run.")
     w(f"- Calls: {args.runs} runs per cell after a 10×50-call warm-up; idle sessions: {args.idle_runs} runs per cell "

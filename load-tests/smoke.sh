@@ -37,17 +37,18 @@ rm -rf "$LOGDIR"
 mkdir -p "$LOGDIR"
 
 # A: default (auto) response mode; short keep-alives, and an init timeout that ends
-#    the soak's uninitialized streams after SOAK_HOLD seconds; --stateless, so the
-#    stateless steps run beside sessions on the same server.
-# B: --response-mode sse, no --stateless (a stateless client must fail there).
+#    the soak's uninitialized streams after SOAK_HOLD seconds; stateless on (the
+#    default), so the stateless steps run beside sessions on the same server.
+# B: --response-mode sse, --stateless false (a stateless client must fail there).
 # C: the relay.
 SOAK_HOLD=4
 PORT_A=$(free_port)
 start_server "$LOGDIR/server-a.log" "$PORT_A" "$MCP" --port "$PORT_A" --log warn \
-    --keep-alive-secs 1 --init-timeout-secs "$SOAK_HOLD" --stateless
+    --keep-alive-secs 1 --init-timeout-secs "$SOAK_HOLD"
 PID_A=$SERVER_PID
 PORT_B=$(free_port)
-start_server "$LOGDIR/server-b.log" "$PORT_B" "$MCP" --port "$PORT_B" --log warn --response-mode sse
+start_server "$LOGDIR/server-b.log" "$PORT_B" "$MCP" --port "$PORT_B" --log warn --response-mode sse \
+    --stateless false
 PORT_C=$(free_port)
 start_server "$LOGDIR/relay.log" "$PORT_C" "$RELAY" --port "$PORT_C" --workers 1
 A="http://127.0.0.1:$PORT_A"

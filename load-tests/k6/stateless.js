@@ -2,8 +2,8 @@
 // /mcp (no initialize, no session; MCP-Protocol-Version / Mcp-Method / Mcp-Name
 // headers and `_meta` on each), plus a trickle of requests whose Mcp-Name does not
 // mirror the body, which the server must refuse (400) — so the run shows the
-// stateless path validates rather than answering anything. Start the server with
-// --stateless.
+// stateless path validates rather than answering anything. The server serves
+// 2026-07-28 by default.
 //
 // Env: MCP_URL (base URL, default http://127.0.0.1:8000); MODE=json|sse|any (the
 // Content-Type answers must have); SMOKE=1 for a few-seconds run; VUS, CALLS (per

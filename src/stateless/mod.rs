@@ -230,11 +230,15 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
         Map::new()
     };
     let progress_token = methods::progress_token(&call.params);
-    let bind = request_state::binding(
-        &call.method,
-        call.params.as_ref(),
-        principal_name(&call.principal),
-    );
+    // What a requestState would be bound to, kept (cheaply: without `_meta`) and
+    // digested only if the handler does ask for input.
+    let binding = allows_input.then(|| {
+        request_state::Binding::new(
+            &call.method,
+            call.params.as_ref(),
+            principal_name(&call.principal),
+        )
+    });
     // Nothing a method writes here outlives the request.
     let mut scratch = SessionState::default();
     let tasks = call.meta.tasks.then_some(TaskAccess {
@@ -315,7 +319,13 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
                 Finished::Answered(answer) => answer,
                 Finished::Cancelled => return, // the client is gone; no one reads this
             };
-            let _ = done.send(conclude(&shared, &round, finished, cacheable, &bind));
+            let _ = done.send(conclude(
+                &shared,
+                &round,
+                finished,
+                cacheable,
+                binding.as_ref(),
+            ));
         });
     Ok(Served::Running(Running {
         notices,
@@ -350,9 +360,9 @@ fn offered_answers(state: &ServerState, call: &Call) -> Result<Map<String, Value
     let mut offered = match params.and_then(|p| p.get("requestState")) {
         None => Map::new(),
         Some(Value::String(token)) => {
-            let bind =
-                request_state::binding(&call.method, params, principal_name(&call.principal));
-            state.request_state.open(token, &bind)?
+            let binding =
+                request_state::Binding::new(&call.method, params, principal_name(&call.principal));
+            state.request_state.open(token, &binding.digest())?
         }
         Some(_) => return Err(bad("requestState must be the string the server sent")),
     };
@@ -383,7 +393,7 @@ fn conclude(
     round: &InputRound,
     finished: Answer,
     cacheable: Option<CacheHints>,
-    bind: &str,
+    binding: Option<&request_state::Binding>,
 ) -> Result<Box<RawValue>, Refusal> {
     match round.conclude(finished) {
         Concluded::Answered(Ok(raw)) => {
@@ -396,9 +406,13 @@ fn conclude(
         }
         Concluded::Answered(Err(error)) => Err(Refusal::Answered(error)),
         Concluded::InputRequired { requests, used } => {
+            // Only methods that may ask have a binding, and only they reach here.
+            let bind = binding
+                .map(request_state::Binding::digest)
+                .unwrap_or_default();
             let sealed = state
                 .request_state
-                .seal(bind, used)
+                .seal(&bind, used)
                 .map_err(Refusal::Answered)?;
             let mut result = Map::new();
             result.insert("resultType".into(), Value::from("input_required"));

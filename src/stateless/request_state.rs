@@ -69,7 +69,7 @@ impl RequestStateKey {
     /// Names the key in a token without revealing it.
     fn id(&self) -> String {
         let digest = Sha256::digest(&self.0);
-        digest[..4].iter().map(|b| format!("{b:02x}")).collect()
+        hex(&digest[..4])
     }
 }
 
@@ -179,46 +179,86 @@ fn now() -> u64 {
 }
 
 /// What a token is bound to: the method, its params minus the MRTR and `_meta` fields
-/// (keys sorted, so a client that reorders them still matches), and the principal.
-pub(crate) fn binding(
-    method: &str,
-    params: Option<&Map<String, Value>>,
-    principal: &str,
-) -> String {
-    let mut salient = params.cloned().unwrap_or_default();
-    for field in ["_meta", "inputResponses", "requestState"] {
-        salient.remove(field);
-    }
-    let mut digest = Sha256::new();
-    for part in [method, principal] {
-        digest.update(part.len().to_be_bytes());
-        digest.update(part.as_bytes());
-    }
-    digest.update(canonical(&Value::Object(salient)).as_bytes());
-    digest
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// (keys sorted when digested, so a client that reorders them still matches), and the
+/// principal. Kept as is per request; digested only when a token is sealed or opened.
+pub(crate) struct Binding {
+    method: String,
+    principal: String,
+    salient: Map<String, Value>,
 }
 
-/// JSON with object keys sorted at every level.
-fn canonical(value: &Value) -> String {
+impl Binding {
+    pub(crate) fn new(
+        method: &str,
+        params: Option<&Map<String, Value>>,
+        principal: &str,
+    ) -> Binding {
+        let salient = params
+            .into_iter()
+            .flatten()
+            .filter(|(key, _)| !matches!(key.as_str(), "_meta" | "inputResponses" | "requestState"))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        Binding {
+            method: method.to_owned(),
+            principal: principal.to_owned(),
+            salient,
+        }
+    }
+
+    /// The SHA-256 of it, in hex.
+    pub(crate) fn digest(&self) -> String {
+        let mut digest = Sha256::new();
+        for part in [&self.method, &self.principal] {
+            digest.update(part.len().to_be_bytes());
+            digest.update(part.as_bytes());
+        }
+        let mut canonical_json = String::new();
+        canonical(&Value::Object(self.salient.clone()), &mut canonical_json);
+        digest.update(canonical_json.as_bytes());
+        hex(&digest.finalize())
+    }
+}
+
+/// `bytes` as lower-case hex.
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    out
+}
+
+/// `value` as JSON with object keys sorted at every level, appended to `out`.
+fn canonical(value: &Value, out: &mut String) {
     match value {
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort();
-            let fields: Vec<String> = keys
-                .into_iter()
-                .map(|k| format!("{}:{}", Value::from(k.as_str()), canonical(&map[k])))
-                .collect();
-            format!("{{{}}}", fields.join(","))
+            out.push('{');
+            for (n, key) in keys.into_iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::from(key.as_str()).to_string());
+                out.push(':');
+                canonical(&map[key], out);
+            }
+            out.push('}');
         }
         Value::Array(items) => {
-            let items: Vec<String> = items.iter().map(canonical).collect();
-            format!("[{}]", items.join(","))
+            out.push('[');
+            for (n, item) in items.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                canonical(item, out);
+            }
+            out.push(']');
         }
-        other => other.to_string(),
+        other => out.push_str(&other.to_string()),
     }
 }
 
@@ -303,11 +343,13 @@ mod tests {
         let b = json!({"arguments": {"y": [1, {"a": 1, "b": 2}], "x": 1}, "name": "t",
                        "inputResponses": {"k": {}}, "requestState": "s"});
         let c = json!({"name": "t", "arguments": {"x": 2}});
-        let bind = |v: &Value, p: &str| binding("tools/call", v.as_object(), p);
-        assert_eq!(bind(&a, ""), bind(&b, ""));
-        assert_ne!(bind(&a, ""), bind(&c, ""));
-        assert_ne!(bind(&a, "alice"), bind(&a, "bob"));
-        assert_ne!(bind(&a, ""), binding("prompts/get", a.as_object(), ""));
+        let bind = |m: &str, v: &Value, p: &str| Binding::new(m, v.as_object(), p).digest();
+        let call = |v: &Value, p: &str| bind("tools/call", v, p);
+        assert_eq!(call(&a, ""), call(&b, ""));
+        assert_ne!(call(&a, ""), call(&c, ""));
+        assert_ne!(call(&a, "alice"), call(&a, "bob"));
+        assert_ne!(call(&a, ""), bind("prompts/get", &a, ""));
+        assert_eq!(hex(&[0x0f, 0xa0]), "0fa0");
     }
 
     #[test]

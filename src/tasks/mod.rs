@@ -26,9 +26,10 @@
 //!   the job's `CancellationToken` (the executor then gives it its grace period);
 //! - **ready for input**: a task can hold pending input requests (`inputRequests`,
 //!   keyed by server-minted unique keys) and hand each response to whoever waits for
-//!   it; the task reads `input_required` while any is pending. Turning a handler's
-//!   `ctx.elicit(..)` inside a task into such a request is the MRTR glue, not here yet
-//!   (see [`TaskStore::request_input`]).
+//!   it; the task reads `input_required` while any is pending. A task's handler asks
+//!   through `stateless::link::TaskLink`, whose `ask` parks the request here
+//!   ([`TaskStore::request_input`]) and waits: unlike a stateless request's MRTR round,
+//!   the handler is resumed where it waited, not re-run.
 //!
 //! Owns: task state, its limits and expiry, and the wire form of a task. Must not:
 //! parse requests (the `tasks` family in [`crate::methods`] does), run handlers (the

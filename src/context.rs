@@ -111,6 +111,11 @@ pub(crate) trait ClientLink: Send + Sync + 'static {
         request: RequestId,
         ask: ClientAsk,
     ) -> BoxFuture<'static, Result<Value, RpcError>>;
+    /// Turns the request into a task, if the carrier can (see
+    /// [`RequestContext::continue_as_task`]); elsewhere nothing happens.
+    fn continue_as_task(&self) -> BoxFuture<'static, Result<(), RpcError>> {
+        Box::pin(std::future::ready(Ok(())))
+    }
 }
 
 /// Handed to every handler call. Cheap to clone.
@@ -271,6 +276,15 @@ impl RequestContext {
             key: self.input_key.clone(),
         };
         self.link.ask(self.request_id.clone(), ask).await
+    }
+
+    /// In a 2026-07-28 call of a tool declared [`crate::Tool::input_before_task`], from
+    /// a client with the tasks extension: answers the call with a task handle now, and
+    /// the handler goes on as that task (its asks from here on wait on the task's
+    /// `inputRequests`; its result becomes the task's). Asks before this were MRTR
+    /// rounds. Anywhere else it does nothing, and the handler simply goes on.
+    pub async fn continue_as_task(&self) -> Result<(), RpcError> {
+        self.link.continue_as_task().await
     }
 
     pub fn is_cancelled(&self) -> bool {

@@ -68,7 +68,26 @@ fn tools(cancelled: Arc<AtomicBool>) -> Vec<Tool> {
         },
     )
     .task_support(TaskSupport::Optional);
-    vec![sleepy, only_task, in_place, panics]
+    let asks_first = Tool::new(
+        "asks_first",
+        "Asks a name (MRTR rounds), then goes on as a task",
+        |_: actix_mcp::prompt::NoArguments, ctx: ToolContext| async move {
+            let answer = ctx
+                .input_key("who")
+                .elicit(
+                    json!({"message": "Who?", "requestedSchema": {"type": "object",
+                    "properties": {"name": {"type": "string"}}}}),
+                )
+                .await
+                .map_err(|e| e.message)?;
+            ctx.continue_as_task().await.map_err(|e| e.message)?;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            Ok::<_, String>(format!("task for {}", answer["content"]["name"]))
+        },
+    )
+    .task_support(TaskSupport::Required)
+    .input_before_task();
+    vec![sleepy, only_task, in_place, panics, asks_first]
 }
 
 fn config() -> McpConfig {
@@ -131,7 +150,7 @@ impl Client {
         };
         params["_meta"] = json!({
             "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-            "io.modelcontextprotocol/clientCapabilities": {"extensions": extensions},
+            "io.modelcontextprotocol/clientCapabilities": {"extensions": extensions, "elicitation": {}},
             "io.modelcontextprotocol/clientInfo": {"name": "tasks-test", "version": "1"},
         });
         let mirrored = name
@@ -449,4 +468,29 @@ async fn mcp_name_must_mirror_the_task_id() {
         (400, Some(-32020)),
         "{body}"
     );
+}
+
+#[actix_web::test]
+async fn a_handler_may_gather_input_first_and_then_go_on_as_a_task() {
+    let (url, _) = server(config()).await;
+    let client = Client::new(&url, true);
+    // Round 1: an MRTR round, no task yet.
+    let first = client.call("asks_first", json!({})).await;
+    assert_eq!(first["resultType"], "input_required", "{first}");
+    assert!(first.get("taskId").is_none(), "{first}");
+    assert_eq!(
+        first["inputRequests"]["who"]["method"],
+        "elicitation/create"
+    );
+    // Round 2: the answer, then the call turns into a task whose result uses it.
+    let params = json!({"name": "asks_first", "arguments": {},
+        "requestState": first["requestState"],
+        "inputResponses": {"who": {"action": "accept", "content": {"name": "Ada"}}}});
+    let created = client.ok("tools/call", params).await;
+    assert_eq!(created["resultType"], "task", "{created}");
+    // The handler outlives its request: answered with the handle, it is still running.
+    let settled = client.settled(&task_id(&created)).await;
+    assert_eq!(settled["status"], "completed", "{settled}");
+    let text = settled.to_string();
+    assert!(text.contains("task for \\\"Ada\\\""), "{settled}");
 }

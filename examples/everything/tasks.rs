@@ -96,8 +96,34 @@ async fn multi_input(ctx: ToolContext) -> Result<String, String> {
     ))
 }
 
+/// Asks the user's name first (MRTR rounds, no task yet), then finishes as a task
+#[tool(task_support = "required")]
+async fn test_tool_with_task(ctx: ToolContext) -> Result<String, String> {
+    let answer = ctx
+        .input_key("user_name")
+        .elicit(json!({
+            "message": "What is your name?",
+            "requestedSchema": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}},
+                "required": ["name"]
+            }
+        }))
+        .await
+        .map_err(|e| e.message)?;
+    let name = answer["content"]["name"]
+        .as_str()
+        .unwrap_or("stranger")
+        .to_owned();
+    // From here on this is a task: the call is answered with its handle.
+    ctx.continue_as_task().await.map_err(|e| e.message)?;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    Ok(format!("Hello, {name}! (finished as a task)"))
+}
+
 pub fn tools() -> Vec<Tool> {
     vec![
+        test_tool_with_task().input_before_task(),
         greet(),
         slow_compute(),
         failing_job(),

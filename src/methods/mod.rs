@@ -373,6 +373,10 @@ pub enum Step {
     /// By a task handle: the host stores a task, answers with it at once, and runs the
     /// handler on the executor into the task. Only when [`Scope::tasks`] was given.
     Task(Run),
+    /// Like [`Step::Run`], but the handler may turn the call into a task midway
+    /// (`ctx.continue_as_task()`, [`crate::Tool::input_before_task`]). Only when
+    /// [`Scope::tasks`] was given.
+    RunThenTask(Run),
     /// `initialize` succeeded: the host adopts these terms, then sends the result.
     Initialized(Box<Negotiated>, Box<RawValue>),
 }

@@ -63,6 +63,7 @@ impl Request {
                     (TaskSupport::Optional | TaskSupport::Required, true) => true,
                     (TaskSupport::Required, false) => return Err(task_required(&tool, version)),
                 };
+                let input_first = tool.starts_task_on_request();
                 let arguments = Value::Object(call.arguments.unwrap_or_default());
                 let run = Run::new(move |context| {
                     let work = {
@@ -85,10 +86,10 @@ impl Request {
                         Job::tool(tool, version, Box::pin(work))
                     }
                 });
-                Ok(if as_task {
-                    Step::Task(run)
-                } else {
-                    Step::Run(run)
+                Ok(match (as_task, input_first) {
+                    (true, true) => Step::RunThenTask(run),
+                    (true, false) => Step::Task(run),
+                    (false, _) => Step::Run(run),
                 })
             }
         }

@@ -15,9 +15,16 @@
 //! Owns: that policy. Must not: keep anything beyond its request.
 
 use futures_util::future::BoxFuture;
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
-use std::sync::{Arc, Mutex};
-use tokio::sync::mpsc;
+use std::sync::{Arc, Mutex, OnceLock};
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+
+use super::{envelope, Refusal};
+use crate::access::Principal;
+use crate::executor::answer;
+use crate::tasks::StoreFull;
 
 use super::input::InputRound;
 use crate::context::{ClientAsk, ClientLink, Notice};
@@ -35,6 +42,97 @@ pub(crate) struct StatelessLink {
     pub round: Arc<InputRound>,
     /// The request's SSE answer, when it wants notices at all.
     pub notices: Option<NoticeSink>,
+    /// For a call that may turn into a task (`ctx.continue_as_task()`).
+    pub escalation: Option<Arc<Escalation>>,
+}
+
+/// The answer to a stateless request, sent once.
+pub(crate) type AnswerSender = oneshot::Sender<Result<Box<RawValue>, Refusal>>;
+
+/// A call that may turn into a task midway: what it takes, and whether it did. Shared
+/// by the request's link (which turns it), its executor callback (which routes the
+/// outcome) and its HTTP answer (which must not cancel a task when it is dropped).
+pub(crate) struct Escalation {
+    state: Arc<ServerState>,
+    /// The task's owner, as for a task started with the call.
+    owner: Option<Principal>,
+    /// What the request declared: the task's asks may only use these.
+    capabilities: Map<String, Value>,
+    /// The handler's cancellation: a cancelled task stops it.
+    job: CancellationToken,
+    /// The request's answer: the task handle, or the handler's own answer.
+    answer: Mutex<Option<AnswerSender>>,
+    /// Set once the handler became a task.
+    task: OnceLock<TaskLink>,
+}
+
+impl Escalation {
+    pub(crate) fn new(
+        state: Arc<ServerState>,
+        owner: Option<Principal>,
+        capabilities: Map<String, Value>,
+        job: CancellationToken,
+        answer: AnswerSender,
+    ) -> Escalation {
+        Escalation {
+            state,
+            owner,
+            capabilities,
+            job,
+            answer: Mutex::new(Some(answer)),
+            task: OnceLock::new(),
+        }
+    }
+
+    /// Whether the handler became a task.
+    pub(crate) fn is_task(&self) -> bool {
+        self.task.get().is_some()
+    }
+
+    /// The request's answer, if nobody sent it yet.
+    pub(crate) fn take_answer(&self) -> Option<AnswerSender> {
+        self.answer.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
+    /// The handler finished: the task its outcome goes to, if it became one (its
+    /// cancellation watcher ends too).
+    pub(crate) fn finish(&self) -> Option<String> {
+        let task = self.task.get()?;
+        self.job.cancel();
+        Some(task.task_id.clone())
+    }
+
+    /// Turns the call into a task: stores one, answers the request with its handle,
+    /// and lets a `tasks/cancel` stop the handler.
+    fn become_task(&self) -> Result<(), RpcError> {
+        if self.is_task() {
+            return Ok(());
+        }
+        let (task, task_cancel) = self
+            .state
+            .tasks
+            .create(self.owner.clone())
+            .map_err(StoreFull::to_error)?;
+        let task_id = task.task_id.clone();
+        let handle = envelope(&answer(&task.handle())?, &self.state.info, "task", None)?;
+        let _ = self.task.set(TaskLink {
+            state: Arc::clone(&self.state),
+            task_id,
+            capabilities: self.capabilities.clone(),
+        });
+        let job = self.job.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = task_cancel.cancelled() => job.cancel(),
+                // The handler finished (`finish` cancels `job`): nothing to watch.
+                _ = job.cancelled() => {}
+            }
+        });
+        if let Some(sender) = self.take_answer() {
+            let _ = sender.send(Ok(handle));
+        }
+        Ok(())
+    }
 }
 
 /// Where one request's notices go, and which of them it asked for.
@@ -90,11 +188,24 @@ impl ClientLink for StatelessLink {
         _request: RequestId,
         ask: ClientAsk,
     ) -> BoxFuture<'static, Result<Value, RpcError>> {
+        // Once the call became a task, its asks wait on the task.
+        if let Some(task) = self.escalation.as_ref().and_then(|e| e.task.get()) {
+            return task.ask(_request, ask);
+        }
         match self.round.ask(&ask) {
             Some(answer) => Box::pin(std::future::ready(answer)),
             // Left open: the gate ends the run at the handler's next wait.
             None => Box::pin(std::future::pending()),
         }
+    }
+
+    fn continue_as_task(&self) -> BoxFuture<'static, Result<(), RpcError>> {
+        let turned = match &self.escalation {
+            Some(escalation) => escalation.become_task(),
+            // Not a task-eligible call: the handler just goes on.
+            None => Ok(()),
+        };
+        Box::pin(std::future::ready(turned))
     }
 }
 

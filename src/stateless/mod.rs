@@ -79,7 +79,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
-use tokio_util::sync::{CancellationToken, DropGuard};
+use tokio_util::sync::CancellationToken;
 
 use crate::access::Principal;
 use crate::config::McpConfig;
@@ -159,7 +159,22 @@ pub(crate) struct Running {
     /// The answer, received while notices were still queued ahead of it.
     ready: Option<Result<Box<RawValue>, Refusal>>,
     /// Cancels the handler when this is dropped.
-    _cancel_on_drop: DropGuard,
+    _cancel_on_drop: CancelOnDrop,
+}
+
+/// Cancels a request's handler when its HTTP answer is dropped — unless the handler
+/// turned into a task, which outlives the request.
+struct CancelOnDrop {
+    job: CancellationToken,
+    escalation: Option<Arc<link::Escalation>>,
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if !self.escalation.as_ref().is_some_and(|e| e.is_task()) {
+            self.job.cancel();
+        }
+    }
 }
 
 /// The next thing a running request sends.
@@ -257,13 +272,14 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
             })
         })
         .map_err(Refusal::of_method)?;
-    let run = match step {
+    let (run, may_become_task) = match step {
         Step::Answer(result) => {
             return complete(&result, &state.info, cacheable)
                 .map(Served::Now)
                 .map_err(Refusal::Answered)
         }
-        Step::Run(run) => run,
+        Step::Run(run) => (run, false),
+        Step::RunThenTask(run) => (run, true),
         Step::Task(run) => {
             let capabilities = call.meta.capabilities.clone();
             return start_task(state, call.id, call.principal, capabilities, version, run)
@@ -293,9 +309,25 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
         (None, None)
     };
     let cancellation = CancellationToken::new();
+    let (done, answer) = oneshot::channel();
+    // A call that may turn into a task shares its answer with the link: the handler's
+    // `continue_as_task` answers with the task handle, else the outcome does.
+    let (escalation, done) = if may_become_task {
+        let escalation = Arc::new(link::Escalation::new(
+            Arc::clone(state),
+            call.principal.clone(),
+            call.meta.capabilities.clone(),
+            cancellation.clone(),
+            done,
+        ));
+        (Some(escalation), None)
+    } else {
+        (None, Some(done))
+    };
     let link = StatelessLink {
         round: Arc::clone(&round),
         notices: sink,
+        escalation: escalation.clone(),
     };
     let context = RequestContext::new(
         None,
@@ -309,15 +341,24 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
     let job = run
         .into_job(context)
         .gated(move |work| Box::pin(Gate::new(work, gate_round)));
-    let (done, answer) = oneshot::channel();
     let shared = Arc::clone(state);
+    let outcome_escalation = escalation.clone();
     state
         .executor
         .spawn(job, cancellation.clone(), move |outcome| {
+            // A handler that became a task answers into the task.
+            if let Some(task) = outcome_escalation.as_ref().and_then(|e| e.finish()) {
+                shared.tasks.finish(&task, outcome);
+                return;
+            }
             // On a tool-runtime thread: the result is re-serialized here, not on a worker.
             let finished = match outcome {
                 Finished::Answered(answer) => answer,
                 Finished::Cancelled => return, // the client is gone; no one reads this
+            };
+            let Some(done) = done.or_else(|| outcome_escalation.and_then(|e| e.take_answer()))
+            else {
+                return;
             };
             let _ = done.send(conclude(
                 &shared,
@@ -331,7 +372,10 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
         notices,
         answer,
         ready: None,
-        _cancel_on_drop: cancellation.drop_guard(),
+        _cancel_on_drop: CancelOnDrop {
+            job: cancellation,
+            escalation,
+        },
     }))
 }
 
@@ -496,7 +540,7 @@ pub(crate) fn complete(
 
 /// [`complete`] with another default `resultType` (`"task"` for a task handle); a
 /// `resultType` the result has already (`"input_required"`) stays.
-fn envelope(
+pub(crate) fn envelope(
     result: &RawValue,
     info: &ServerInfo,
     result_type: &str,

@@ -90,6 +90,9 @@ pub struct Tool {
     icons: Vec<Icon>,
     /// Whether a call may become a task (2026-07-28 with the tasks extension).
     task_support: TaskSupport,
+    /// A task-eligible call first runs as a plain request (MRTR rounds) until the
+    /// handler calls `ctx.continue_as_task()`; else the task starts with the call.
+    input_before_task: bool,
     handler: Arc<Handler>,
 }
 
@@ -146,6 +149,7 @@ impl Tool {
             annotations: None,
             icons: Vec::new(),
             task_support: TaskSupport::Forbidden,
+            input_before_task: false,
             handler: Arc::new(handler),
         }
     }
@@ -201,6 +205,22 @@ impl Tool {
     }
 
     /// How calls of this tool may run.
+    /// For a task-supporting tool that gathers input before it becomes a task: a
+    /// 2026-07-28 call from a client with the tasks extension runs as a plain request
+    /// — its asks are MRTR rounds — until the handler calls
+    /// [`crate::RequestContext::continue_as_task`], which answers the call with the task
+    /// handle while the handler goes on as that task. Without this, the task starts
+    /// with the call.
+    pub fn input_before_task(mut self) -> Self {
+        self.input_before_task = true;
+        self
+    }
+
+    /// Whether a task-eligible call waits for `continue_as_task` ([`Tool::input_before_task`]).
+    pub fn starts_task_on_request(&self) -> bool {
+        self.input_before_task
+    }
+
     pub fn task_mode(&self) -> TaskSupport {
         self.task_support
     }

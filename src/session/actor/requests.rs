@@ -71,7 +71,7 @@ impl Session {
             Ok(Step::Answer(result)) => self.answer(&id, Ok(result), ctx),
             // Without `Scope::tasks` no method asks for a task; answering in place
             // would be right anyway.
-            Ok(Step::Run(run) | Step::Task(run)) => {
+            Ok(Step::Run(run) | Step::Task(run) | Step::RunThenTask(run)) => {
                 self.run_handler(id, version, progress_token, run, ctx)
             }
             Ok(Step::Initialized(terms, result)) => self.initialized(id, terms, result, ctx),

@@ -104,20 +104,12 @@ impl InputRound {
     /// An ask from the handler: `Some(answer)` now, or `None` — left open.
     pub(crate) fn ask(&self, ask: &ClientAsk) -> Option<Result<Value, RpcError>> {
         let mut round = self.lock();
-        if let Err(refused) = may_ask(&round.declared, ask) {
-            let required =
-                if ask.capability == "elicitation" && round.declared.contains_key("elicitation") {
-                    json!({"url": {}}) // declared, but not the URL mode asked for
-                } else {
-                    json!({})
-                };
-            round.missing.insert(ask.capability.to_owned(), required);
+        if let Err(missing) = check_declared(&round.declared, ask) {
+            round
+                .missing
+                .insert(ask.capability.to_owned(), missing.required.clone());
             let required = Value::Object(round.missing.clone());
-            return Some(Err(RpcError::new(
-                ErrorCode::MissingClientCapability,
-                refused.message,
-            )
-            .with_data(json!({ "requiredCapabilities": required }))));
+            return Some(Err(missing.error(required)));
         }
         if !round.allows_input {
             return Some(Err(RpcError::new(
@@ -210,6 +202,39 @@ impl InputRound {
             true
         }
     }
+}
+
+/// An ask of a capability the request did not declare.
+pub(crate) struct Undeclared {
+    /// What the capability's entry in `requiredCapabilities` must be (`{}`, or
+    /// `{"url": {}}` for URL-mode elicitation when only the form mode was declared).
+    pub required: Value,
+    /// Why, as `may_ask` words it.
+    message: String,
+}
+
+impl Undeclared {
+    /// The `-32021` error naming `required_capabilities` (a ClientCapabilities object).
+    pub(crate) fn error(self, required_capabilities: Value) -> RpcError {
+        RpcError::new(ErrorCode::MissingClientCapability, self.message)
+            .with_data(json!({ "requiredCapabilities": required_capabilities }))
+    }
+}
+
+/// Whether a request that declared `declared` may be asked `ask` (2026-07-28: never
+/// sent otherwise); the session's rule, [`may_ask`], with what would be missing.
+pub(crate) fn check_declared(
+    declared: &Map<String, Value>,
+    ask: &ClientAsk,
+) -> Result<(), Undeclared> {
+    may_ask(declared, ask).map_err(|refused| Undeclared {
+        required: if ask.capability == "elicitation" && declared.contains_key("elicitation") {
+            json!({"url": {}})
+        } else {
+            json!({})
+        },
+        message: refused.message,
+    })
 }
 
 /// Whether an answer is a failure: an error, or a tool result with `isError: true`.

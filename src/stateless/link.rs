@@ -16,7 +16,7 @@
 
 use futures_util::future::BoxFuture;
 use serde_json::value::RawValue;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
@@ -26,10 +26,9 @@ use crate::access::Principal;
 use crate::executor::answer;
 use crate::tasks::StoreFull;
 
-use super::input::InputRound;
+use super::input::{check_declared, InputRound};
 use crate::context::{ClientAsk, ClientLink, Notice};
 use crate::protocol::{ErrorCode, LogLevel, RequestId, RpcError};
-use crate::session::client_requests::may_ask;
 use crate::state::ServerState;
 use crate::tasks::InputRequest;
 
@@ -232,10 +231,11 @@ impl ClientLink for TaskLink {
         _request: RequestId,
         ask: ClientAsk,
     ) -> BoxFuture<'static, Result<Value, RpcError>> {
-        if let Err(refused) = may_ask(&self.capabilities, &ask) {
-            let missing = RpcError::new(ErrorCode::MissingClientCapability, refused.message)
-                .with_data(json!({"requiredCapabilities": {ask.capability: {}}}));
-            return Box::pin(std::future::ready(Err(missing)));
+        if let Err(missing) = check_declared(&self.capabilities, &ask) {
+            let mut required = Map::new();
+            required.insert(ask.capability.to_owned(), missing.required.clone());
+            let error = missing.error(Value::Object(required));
+            return Box::pin(std::future::ready(Err(error)));
         }
         let name = ask.key.clone().unwrap_or_else(|| ask.capability.to_owned());
         let request = InputRequest {

@@ -164,14 +164,8 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
     }
     let cacheable = method.is_cacheable().then(|| CacheHints::of(&state.config));
     let allows_input = method.may_need_input();
-    let offered = if allows_input {
-        offered_answers(state, &call).map_err(Refusal::Invalid)?
-    } else {
-        Map::new()
-    };
-    let progress_token = methods::progress_token(&call.params);
-    // What a requestState would be bound to, kept (cheaply: without `_meta`) and
-    // digested only if the handler does ask for input.
+    // What a requestState is bound to, kept (cheaply: without `_meta`) and digested
+    // only when one is opened or sealed.
     let binding = allows_input.then(|| {
         request_state::Binding::new(
             &call.method,
@@ -179,6 +173,11 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
             principal_name(&call.principal),
         )
     });
+    let offered = match &binding {
+        Some(binding) => offered_answers(state, &call, binding).map_err(Refusal::Invalid)?,
+        None => Map::new(),
+    };
+    let progress_token = methods::progress_token(&call.params);
     // Nothing a method writes here outlives the request.
     let mut scratch = SessionState::default();
     let tasks = call.meta.tasks.then_some(TaskAccess {
@@ -320,16 +319,16 @@ fn listen(call: Call, offers: Offers) -> Result<Served, Refusal> {
 
 /// The answers a request brings: those sealed in its `requestState` (earlier rounds)
 /// and its `inputResponses` (this round). Malformed ones are `-32602`.
-fn offered_answers(state: &ServerState, call: &Call) -> Result<Map<String, Value>, RpcError> {
+fn offered_answers(
+    state: &ServerState,
+    call: &Call,
+    binding: &request_state::Binding,
+) -> Result<Map<String, Value>, RpcError> {
     let params = call.params.as_ref();
     let bad = |why: &str| RpcError::invalid_params(format!("Invalid params: {why}"));
     let mut offered = match params.and_then(|p| p.get("requestState")) {
         None => Map::new(),
-        Some(Value::String(token)) => {
-            let binding =
-                request_state::Binding::new(&call.method, params, principal_name(&call.principal));
-            state.request_state.open(token, &binding.digest())?
-        }
+        Some(Value::String(token)) => state.request_state.open(token, &binding.digest())?,
         Some(_) => return Err(bad("requestState must be the string the server sent")),
     };
     match params.and_then(|p| p.get("inputResponses")) {

@@ -27,6 +27,14 @@ fn sample(text: &str, max_tokens: u32) -> serde_json::Value {
     })
 }
 
+/// What a sampling answer says, as a tool's reply.
+fn model_said(answer: &serde_json::Value) -> String {
+    format!(
+        "The model said: {}",
+        answer["content"]["text"].as_str().unwrap_or_default()
+    )
+}
+
 /// The accepted content of an elicitation answer, or why there is none.
 fn accepted(answer: &serde_json::Value) -> Result<&serde_json::Value, String> {
     match answer["action"].as_str() {
@@ -58,10 +66,7 @@ async fn test_input_required_result_sampling(ctx: ToolContext) -> Result<String,
         .create_message(sample("What is the capital of France?", 100))
         .await
         .map_err(|e| e.message)?;
-    Ok(format!(
-        "The model said: {}",
-        answer["content"]["text"].as_str().unwrap_or_default()
-    ))
+    Ok(model_said(&answer))
 }
 
 /// Lists the client's roots (MRTR input `client_roots`)
@@ -183,10 +188,7 @@ async fn test_missing_capability(ctx: ToolContext) -> Result<String, String> {
         .create_message(sample("Say hello", 20))
         .await
         .map_err(|e| e.message)?;
-    Ok(format!(
-        "The model said: {}",
-        answer["content"]["text"].as_str().unwrap_or_default()
-    ))
+    Ok(model_said(&answer))
 }
 
 /// Asks for input while the request's answer may be a stream: only the result, never a request

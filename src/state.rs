@@ -37,7 +37,7 @@ pub struct ServerState {
     pub(crate) executor: Executor,
     /// Seals and opens 2026-07-28 `requestState` tokens (MRTR).
     pub(crate) request_state: Sealer,
-    /// Every task of the tasks extension (2026-07-28 stateless requests only).
+    /// Every task: the 2026-07-28 extension's and those of 2025-11-25 sessions.
     pub(crate) tasks: TaskStore,
     /// Thread the registry actor runs on; stopped with the server.
     pub(crate) registry_arbiter: Arbiter,

@@ -7,10 +7,8 @@
 mod common;
 
 use actix_mcp::access::{AccessPolicy, BearerToken};
-use actix_mcp::{CallToolResult, McpConfig, McpServer, TaskSupport, Tool, ToolContext};
-use common::{eventually, fast_config, start_with};
-use schemars::JsonSchema;
-use serde::Deserialize;
+use actix_mcp::{McpConfig, McpServer, TaskSupport, Tool, ToolContext};
+use common::{eventually, fast_config, start_with, test_tools};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -18,45 +16,13 @@ use std::time::Duration;
 
 const TASKS: &str = "io.modelcontextprotocol/tasks";
 
-/// The arguments of `sleepy`.
-#[derive(Deserialize, JsonSchema)]
-struct Sleep {
-    /// How long to work, in milliseconds.
-    ms: u64,
-}
-
 /// The test tools: `sleepy` (may run as a task; notes when it is cancelled), `only_task`
 /// (must run as a task), `in_place` (never a task) and `panics` (a task that fails).
 fn tools(cancelled: Arc<AtomicBool>) -> Vec<Tool> {
-    let sleepy = Tool::new(
-        "sleepy",
-        "Sleeps, then says so",
-        move |args: Sleep, ctx: ToolContext| {
-            let cancelled = Arc::clone(&cancelled);
-            async move {
-                tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_millis(args.ms)) => {
-                        CallToolResult::text(format!("slept {} ms", args.ms))
-                    }
-                    _ = ctx.cancelled() => {
-                        cancelled.store(true, Ordering::SeqCst);
-                        CallToolResult::error("cancelled")
-                    }
-                }
-            }
-        },
-    )
-    .task_support(TaskSupport::Optional);
-    let only_task = Tool::new(
-        "only_task",
-        "Runs only as a task",
-        |_: actix_mcp::prompt::NoArguments, _ctx| async { "done as a task" },
-    )
-    .task_support(TaskSupport::Required);
-    let in_place = Tool::new(
-        "in_place",
-        "Never a task",
-        |_: actix_mcp::prompt::NoArguments, _ctx| async { "done in place" },
+    let (sleepy, only_task, in_place) = (
+        test_tools::sleepy(cancelled),
+        test_tools::only_task(),
+        test_tools::in_place(),
     );
     let panics = Tool::new(
         "panics",

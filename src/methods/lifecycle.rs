@@ -117,6 +117,10 @@ struct ServerCapabilities {
     completions: Option<Map<String, Value>>,
     /// We accept `logging/setLevel` and send `notifications/message`.
     logging: Map<String, Value>,
+    /// 2025-11-25, when some tool runs as a task: task-augmented `tools/call`,
+    /// `tasks/list` and `tasks/cancel` (`tasks/get` and `tasks/result` come with it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tasks: Option<Value>,
 }
 
 /// Which features the server has, so `initialize` declares exactly those.
@@ -181,6 +185,9 @@ pub fn initialize_result(
                 .then_some(ToolsCapability { list_changed: true }),
             completions: (offers.completions && version.has_audio_and_annotations()).then(Map::new),
             logging: Map::new(),
+            tasks: (offers.tasks && version.has_session_tasks()).then(|| {
+                serde_json::json!({"list": {}, "cancel": {}, "requests": {"tools": {"call": {}}}})
+            }),
         },
         server_info: Implementation {
             name: &info.name,

@@ -32,13 +32,12 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 
-use crate::access::Principal;
 use crate::config::McpConfig;
 use crate::context::RequestContext;
 use crate::executor::Job;
 use crate::protocol::{ErrorCode, LogLevel, ProtocolVersion, RpcError};
 use crate::state::Catalogs;
-use crate::tasks::TaskStore;
+use crate::tasks::{TaskOwner, TaskStore};
 use lifecycle::{Negotiated, Offers};
 
 /// Names of the notifications we handle or send, and the methods transports look at.
@@ -76,12 +75,16 @@ pub enum Method {
     /// 2026-07-28: a long-lived stream of the notifications the client asks for;
     /// opened by the stateless host (`crate::subscription`), unknown to sessions.
     SubscriptionsListen,
-    /// The tasks extension (2026-07-28): poll a task…
+    /// Tasks (the 2026-07-28 extension, and 2025-11-25 sessions): poll a task…
     TasksGet,
-    /// …answer its input requests…
+    /// …answer its input requests (the extension only)…
     TasksUpdate,
     /// …or cancel it.
     TasksCancel,
+    /// 2025-11-25 sessions: wait for a task's outcome (the extension dropped it)…
+    TasksResult,
+    /// …and list the session's tasks.
+    TasksList,
 }
 
 /// What a method needs before it may run.
@@ -94,8 +97,14 @@ pub enum Needs {
     /// A completed `initialize`, and the server offering `Feature` (if any).
     Handshake(Option<Feature>),
     /// A 2026-07-28 request: sessions do not know the method (`subscriptions/listen`,
-    /// the tasks extension).
+    /// `tasks/update`).
     Stateless,
+    /// Tasks: a 2026-07-28 request (whether it declared the extension is the family's
+    /// to check: its answer is a `-32021`, not an unknown method), or a session that
+    /// negotiated 2025-11-25 with a server that has task-running tools.
+    Tasks,
+    /// Like [`Needs::Tasks`], but only sessions have the method (2026-07-28 dropped it).
+    SessionTasks,
 }
 
 /// Server features that some methods exist only with.
@@ -127,6 +136,8 @@ impl Method {
             "tasks/get" => Method::TasksGet,
             "tasks/update" => Method::TasksUpdate,
             "tasks/cancel" => Method::TasksCancel,
+            "tasks/result" => Method::TasksResult,
+            "tasks/list" => Method::TasksList,
             _ => return None,
         })
     }
@@ -146,21 +157,23 @@ impl Method {
             | ResourcesUnsubscribe => Needs::Handshake(Some(Feature::Resources)),
             PromptsList | PromptsGet => Needs::Handshake(Some(Feature::Prompts)),
             CompletionComplete => Needs::Handshake(Some(Feature::Completions)),
-            SubscriptionsListen => Needs::Stateless,
-            // Whether the request declared the extension is the family's to check: its
-            // answer is a `-32021`, not an unknown method.
-            TasksGet | TasksUpdate | TasksCancel => Needs::Stateless,
+            SubscriptionsListen | TasksUpdate => Needs::Stateless,
+            TasksGet | TasksCancel => Needs::Tasks,
+            TasksResult | TasksList => Needs::SessionTasks,
         }
     }
 }
 
-/// Checks `method`'s needs against the host: `negotiated` tells whether the handshake
-/// is done, `offers` what the server serves now (asked only when it matters).
+/// Checks `method`'s needs against a session: `negotiated` is the revision its
+/// handshake settled on (`None` before it), `offers` what the server serves now
+/// (asked only when it matters).
 pub fn admit(
     method: Method,
-    negotiated: bool,
-    offers: impl FnOnce() -> Offers,
+    negotiated: Option<ProtocolVersion>,
+    offers: impl Fn() -> Offers,
 ) -> Result<(), RpcError> {
+    let version = negotiated;
+    let negotiated = version.is_some();
     match method.needs() {
         Needs::Nothing => Ok(()),
         Needs::NoHandshakeYet if negotiated => Err(RpcError::new(
@@ -176,8 +189,19 @@ pub fn admit(
             Err(RpcError::method_not_found(method.name()))
         }
         Needs::Handshake(_) => Ok(()),
-        // A session does not declare `io.modelcontextprotocol/tasks`: not ours to serve.
         Needs::Stateless => Err(RpcError::method_not_found(method.name())),
+        Needs::Tasks | Needs::SessionTasks if !negotiated => Err(RpcError::new(
+            ErrorCode::InvalidRequest,
+            "Session not initialized: send `initialize` first",
+        )),
+        Needs::Tasks | Needs::SessionTasks => {
+            if version.is_some_and(ProtocolVersion::has_session_tasks) && offers().tasks {
+                Ok(())
+            } else {
+                // Not in the revision negotiated, or no tool runs tasks: undeclared.
+                Err(RpcError::method_not_found(method.name()))
+            }
+        }
     }
 }
 
@@ -218,6 +242,7 @@ impl Method {
             | TasksGet
             | TasksUpdate
             | TasksCancel => true,
+            TasksResult | TasksList => false,
         }
     }
 
@@ -266,6 +291,8 @@ impl Method {
             TasksGet => "tasks/get",
             TasksUpdate => "tasks/update",
             TasksCancel => "tasks/cancel",
+            TasksResult => "tasks/result",
+            TasksList => "tasks/list",
         }
     }
 }
@@ -312,6 +339,8 @@ impl Request {
             TasksGet => Request::Tasks(tasks::Request::Get(parse_params(params)?)),
             TasksUpdate => Request::Tasks(tasks::Request::update(params)?),
             TasksCancel => Request::Tasks(tasks::Request::Cancel(parse_params(params)?)),
+            TasksResult => Request::Tasks(tasks::Request::Result(parse_params(params)?)),
+            TasksList => Request::Tasks(tasks::Request::List(parse_params(params)?)),
         })
     }
 
@@ -349,18 +378,20 @@ pub struct Scope<'a> {
     pub version: ProtocolVersion,
     /// The session's state, lent for the call.
     pub session: &'a mut SessionState,
-    /// The tasks extension, when this request declared it (only 2026-07-28 requests
-    /// can); `None` makes task-supporting tools answer in place.
+    /// The task store, when this request may have tasks: a 2026-07-28 request that
+    /// declared the extension, or a session that negotiated 2025-11-25 (there a call
+    /// still asks for a task with its `task` param). `None` makes task-supporting
+    /// tools answer in place.
     pub tasks: Option<TaskAccess<'a>>,
 }
 
-/// What a request that declared the tasks extension may reach.
+/// What a request that may have tasks reaches.
 #[derive(Clone, Copy)]
 pub struct TaskAccess<'a> {
     /// Every task of this server.
     pub(crate) store: &'a TaskStore,
     /// Who asks: only their own tasks are visible.
-    pub owner: Option<&'a Principal>,
+    pub(crate) owner: &'a TaskOwner,
 }
 
 /// How a request is answered.
@@ -379,6 +410,10 @@ pub enum Step {
     RunThenTask(Run),
     /// `initialize` succeeded: the host adopts these terms, then sends the result.
     Initialized(Box<Negotiated>, Box<RawValue>),
+    /// `tasks/result` (2025-11-25): the host waits until this task (checked visible)
+    /// settles, then answers what the call would have. Only when [`Scope::tasks`] was
+    /// given.
+    TaskResult(String),
 }
 
 /// Builds a request's handler job once the host has given it a context.
@@ -428,7 +463,7 @@ pub fn progress_token(params: &Option<Map<String, Value>>) -> Option<Value> {
 mod tests {
     use super::*;
 
-    const ALL: [Method; 17] = [
+    const ALL: [Method; 19] = [
         Method::Initialize,
         Method::Ping,
         Method::ServerDiscover,
@@ -446,6 +481,8 @@ mod tests {
         Method::TasksGet,
         Method::TasksUpdate,
         Method::TasksCancel,
+        Method::TasksResult,
+        Method::TasksList,
     ];
 
     #[test]
@@ -460,24 +497,52 @@ mod tests {
     fn needs_are_enforced_in_order() {
         let nothing = Offers::default;
         let code = |r: Result<(), RpcError>| r.err().map(|e| e.code);
-        assert_eq!(code(admit(Method::Ping, false, nothing)), None);
-        assert_eq!(code(admit(Method::Initialize, false, nothing)), None);
-        assert_eq!(code(admit(Method::Initialize, true, nothing)), Some(-32600));
+        let before = None;
+        let at = Some(ProtocolVersion::V2025_06_18);
+        assert_eq!(code(admit(Method::Ping, before, nothing)), None);
+        assert_eq!(code(admit(Method::Initialize, before, nothing)), None);
+        assert_eq!(code(admit(Method::Initialize, at, nothing)), Some(-32600));
         // Before the handshake a session method is "initialize first", even one the
         // server does not offer; after it, an unoffered feature is unknown.
         assert_eq!(
-            code(admit(Method::PromptsGet, false, nothing)),
+            code(admit(Method::PromptsGet, before, nothing)),
             Some(-32600)
         );
-        assert_eq!(code(admit(Method::PromptsGet, true, nothing)), Some(-32601));
-        assert_eq!(code(admit(Method::ToolsList, true, nothing)), None);
-        // The tasks extension is a 2026-07-28 one: unknown to any session.
-        assert_eq!(code(admit(Method::TasksGet, true, nothing)), Some(-32601));
+        assert_eq!(code(admit(Method::PromptsGet, at, nothing)), Some(-32601));
+        assert_eq!(code(admit(Method::ToolsList, at, nothing)), None);
+        // `tasks/update` is the 2026-07-28 extension's: unknown to any session. The
+        // 2025-11-25 `tasks/*` need that revision and a tool that runs tasks.
+        let tasks = || Offers {
+            tasks: true,
+            ..Offers::default()
+        };
+        let latest = Some(ProtocolVersion::V2025_11_25);
+        assert_eq!(
+            code(admit(Method::TasksUpdate, latest, tasks)),
+            Some(-32601)
+        );
+        assert_eq!(code(admit(Method::TasksGet, at, tasks)), Some(-32601));
+        assert_eq!(
+            code(admit(Method::TasksList, latest, nothing)),
+            Some(-32601)
+        );
+        assert_eq!(
+            code(admit(Method::TasksResult, before, tasks)),
+            Some(-32600)
+        );
+        for method in [
+            Method::TasksGet,
+            Method::TasksCancel,
+            Method::TasksResult,
+            Method::TasksList,
+        ] {
+            assert_eq!(code(admit(method, latest, tasks)), None, "{method:?}");
+        }
         let prompts = || Offers {
             prompts: true,
             ..Offers::default()
         };
-        assert_eq!(code(admit(Method::PromptsGet, true, prompts)), None);
+        assert_eq!(code(admit(Method::PromptsGet, at, prompts)), None);
     }
 
     #[test]
@@ -489,6 +554,8 @@ mod tests {
             Method::LoggingSetLevel,
             Method::ResourcesSubscribe,
             Method::ResourcesUnsubscribe,
+            Method::TasksResult,
+            Method::TasksList,
         ];
         for method in ALL {
             let expected = if removed.contains(&method) {

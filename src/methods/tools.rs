@@ -1,6 +1,8 @@
-//! `tools/list` and `tools/call`. A call of a tool that may run as a task, from a
-//! request that declared the tasks extension, becomes a [`Step::Task`]; a tool that
-//! runs only as a task refuses a request without it.
+//! `tools/list` and `tools/call`. A call of a tool that may run as a task becomes a
+//! [`Step::Task`] when the caller asks for one: a 2026-07-28 request by declaring the
+//! tasks extension, a 2025-11-25 session by the call's `task` param. A tool that runs
+//! only as a task refuses a call that did not ask; a session's `task` param on a tool
+//! that never runs as one is refused too (`-32601`, as 2025-11-25 advises).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -23,6 +25,10 @@ pub struct CallParams {
     /// Absent arguments mean `{}`.
     #[serde(default)]
     pub arguments: Option<Map<String, Value>>,
+    /// 2025-11-25: run the call as a task (`{ttl?}`; the server keeps its own TTL,
+    /// which the spec lets it, and reports it in the task).
+    #[serde(default)]
+    pub task: Option<Map<String, Value>>,
 }
 
 /// A `tools/list` page.
@@ -58,7 +64,20 @@ impl Request {
                         call.name
                     )));
                 };
-                let as_task = match (tool.task_mode(), scope.tasks.is_some()) {
+                // A session asks per call; a stateless request by declaring the extension.
+                let asked_in_session = !version.is_stateless() && call.task.is_some();
+                let wants_task =
+                    scope.tasks.is_some() && (version.is_stateless() || asked_in_session);
+                let as_task = match (tool.task_mode(), wants_task) {
+                    (TaskSupport::Forbidden, true) if asked_in_session => {
+                        return Err(RpcError::new(
+                            crate::protocol::ErrorCode::MethodNotFound,
+                            format!(
+                                "Tool `{}` does not run as a task: call it without `task`",
+                                tool.name()
+                            ),
+                        ))
+                    }
                     (TaskSupport::Forbidden, _) | (TaskSupport::Optional, false) => false,
                     (TaskSupport::Optional | TaskSupport::Required, true) => true,
                     (TaskSupport::Required, false) => return Err(task_required(&tool, version)),
@@ -96,16 +115,21 @@ impl Request {
     }
 }
 
-/// A `required` tool called without the tasks extension: `-32021` naming it at
-/// 2026-07-28; in a session, which cannot run tasks here, the 2025-11-25 `-32601`.
+/// A `required` tool called without asking for a task: `-32021` naming the extension
+/// at 2026-07-28; in a session the 2025-11-25 `-32601`.
 fn task_required(tool: &Tool, version: ProtocolVersion) -> RpcError {
     let why = format!("tool `{}` runs only as a task", tool.name());
     if version.is_stateless() {
         super::tasks::missing_extension(&why)
+    } else if version.has_session_tasks() {
+        RpcError::new(
+            crate::protocol::ErrorCode::MethodNotFound,
+            format!("{why}: call it with a `task` param"),
+        )
     } else {
         RpcError::new(
             crate::protocol::ErrorCode::MethodNotFound,
-            format!("{why}, and this server runs tasks only for 2026-07-28 requests"),
+            format!("{why}, and tasks need protocol revision 2025-11-25 or later"),
         )
     }
 }

@@ -88,6 +88,13 @@ impl ProtocolVersion {
         self >= ProtocolVersion::V2025_11_25
     }
 
+    /// The experimental `tasks/*` of 2025-11-25 (a session's `tasks` capability,
+    /// `execution.taskSupport`, task-augmented `tools/call`). 2026-07-28 moved tasks to
+    /// an extension with other wire names.
+    pub fn has_session_tasks(self) -> bool {
+        self >= ProtocolVersion::V2025_11_25 && !self.is_stateless()
+    }
+
     /// SSE priming events (id + empty data) and `retry:`; older clients break on them.
     pub fn has_sse_priming(self) -> bool {
         self >= ProtocolVersion::V2025_11_25

@@ -86,6 +86,19 @@ impl Wire {
         }
     }
 
+    /// A client reads the stream that [`Wire::unsolicited`] writes to (the legacy
+    /// stream always counts: the session ends with it).
+    pub fn has_standalone_reader(&self) -> bool {
+        match self {
+            Wire::Legacy(_) => true,
+            Wire::Streamable(streams) => streams
+                .open
+                .get(&STANDALONE)
+                .and_then(|standalone| standalone.sink.as_ref())
+                .is_some_and(|sink| !sink.is_closed()),
+        }
+    }
+
     /// `request` will get no answer (cancelled): end its stream if nothing else waits.
     pub fn forget(&mut self, request: &RequestId) {
         if let Wire::Streamable(streams) = self {

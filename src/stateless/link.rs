@@ -24,7 +24,7 @@ use tokio_util::sync::CancellationToken;
 use super::{envelope, Refusal};
 use crate::access::Principal;
 use crate::executor::answer;
-use crate::tasks::StoreFull;
+use crate::tasks::{StoreFull, TaskOwner};
 
 use super::input::{check_declared, InputRound};
 use crate::context::{ClientAsk, ClientLink, Notice};
@@ -110,7 +110,7 @@ impl Escalation {
         let (task, task_cancel) = self
             .state
             .tasks
-            .create(self.owner.clone())
+            .create(TaskOwner::Principal(self.owner.clone()))
             .map_err(StoreFull::to_error)?;
         let task_id = task.task_id.clone();
         let handle = envelope(&answer(&task.handle())?, &self.state.info, "task", None)?;

@@ -91,7 +91,7 @@ use crate::methods::{self, Method, Request, Run, Scope, SessionState, Step, Task
 use crate::protocol::{ErrorCode, ProtocolVersion, RequestId, RpcError};
 use crate::state::{Catalogs, ServerState};
 use crate::subscription::SubscriptionFilter;
-use crate::tasks::StoreFull;
+use crate::tasks::{StoreFull, TaskOwner};
 use input::{Concluded, Gate, InputRound};
 use link::{NoticeSink, StatelessLink, NOTICE_QUEUE};
 pub(crate) use meta::RequestMeta;
@@ -180,9 +180,10 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
     let progress_token = methods::progress_token(&call.params);
     // Nothing a method writes here outlives the request.
     let mut scratch = SessionState::default();
+    let owner = TaskOwner::Principal(call.principal.clone());
     let tasks = call.meta.tasks.then_some(TaskAccess {
         store: &state.tasks,
-        owner: call.principal.as_ref(),
+        owner: &owner,
     });
     let step = Request::parse(method, call.params)
         .and_then(|request| {
@@ -210,8 +211,8 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
                 .map(Served::Now)
                 .map_err(Refusal::of_method);
         }
-        // admit_stateless refused `initialize` already.
-        Step::Initialized(..) => {
+        // admit_stateless refused `initialize` and `tasks/result` already.
+        Step::Initialized(..) | Step::TaskResult(_) => {
             return Err(Refusal::Unknown(RpcError::method_not_found(&call.method)))
         }
     };
@@ -401,7 +402,10 @@ fn start_task(
     version: ProtocolVersion,
     run: Run,
 ) -> Answer {
-    let (task, cancellation) = state.tasks.create(owner).map_err(StoreFull::to_error)?;
+    let (task, cancellation) = state
+        .tasks
+        .create(TaskOwner::Principal(owner))
+        .map_err(StoreFull::to_error)?;
     // Its asks become the task's `inputRequests`, answered through `tasks/update`.
     let link = link::TaskLink {
         state: Arc::clone(state),

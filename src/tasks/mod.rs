@@ -1,7 +1,9 @@
-//! Tasks (the `io.modelcontextprotocol/tasks` extension, SEP-2663, for 2026-07-28
-//! requests): the store every task lives in, and the wire shapes of a task.
+//! Tasks: the store every task lives in, and the wire shapes of a task — for the
+//! `io.modelcontextprotocol/tasks` extension (SEP-2663) of 2026-07-28 requests, and for
+//! the experimental `tasks/*` of 2025-11-25 sessions (started, waited on and carried
+//! by the session: `crate::session`'s `tasks` module; v1 names in [`SessionTask`]).
 //!
-//! # Design
+//! # Design (the extension)
 //!
 //! A `tools/call` of a tool whose `execution.taskSupport` is `optional` or `required`,
 //! from a request that declared the extension in its `_meta` client capabilities, is
@@ -20,8 +22,9 @@
 //!   included until they expire; one more is refused with a clear `-32000` error;
 //! - **expiring**: every task is dropped `McpConfig::task_ttl` after it was created
 //!   (the `ttlMs` it announces), running or not; a running one is cancelled then;
-//! - **bound to its principal**: a task is only visible to the principal that created
-//!   it; any other caller is told it does not exist (`-32602`), as for an unknown id;
+//! - **bound to its owner** ([`TaskOwner`]): a 2026-07-28 request's principal, or a
+//!   session; any other caller is told it does not exist (`-32602`), as for an
+//!   unknown id; a session's tasks are dropped (and cancelled) when it ends;
 //! - **cancellable**: `tasks/cancel` settles the task to `cancelled` at once and fires
 //!   the job's `CancellationToken` (the executor then gives it its grace period);
 //! - **ready for input**: a task can hold pending input requests (`inputRequests`,
@@ -41,7 +44,8 @@ mod wire;
 // `InputRequest` is what the MRTR glue will hand `TaskStore::request_input`.
 #[allow(unused_imports)]
 pub(crate) use store::InputRequest;
-pub(crate) use store::{StoreFull, TaskLimits, TaskStore};
+pub(crate) use store::{Cancelled, Settled, StoreFull, TaskLimits, TaskOwner, TaskStore};
+pub(crate) use wire::SessionTask;
 
 /// The extension's identifier, in client and server capabilities.
 pub const EXTENSION: &str = "io.modelcontextprotocol/tasks";

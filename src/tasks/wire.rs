@@ -25,6 +25,24 @@ pub(crate) enum Status {
     Cancelled,
 }
 
+impl Status {
+    /// `completed`, `failed` and `cancelled` are final.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Status::Completed | Status::Failed | Status::Cancelled)
+    }
+
+    /// The wire name, for messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Working => "working",
+            Status::InputRequired => "input_required",
+            Status::Completed => "completed",
+            Status::Failed => "failed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+}
+
 /// One task at one moment, ready to serialize.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -52,6 +70,27 @@ pub(crate) struct TaskView {
     /// `input_required`: the pending requests by key (`{method, params}` each).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_requests: Option<Map<String, Value>>,
+    /// `completed` with a tool error (`isError`): 2025-11-25 calls that `failed`.
+    #[serde(skip)]
+    pub tool_error: bool,
+}
+
+/// A task as a 2025-11-25 session sees it: in `CreateTaskResult.task`, `tasks/get`,
+/// `tasks/cancel`, `tasks/list` and `notifications/tasks/status`. The v1 names `ttl`
+/// and `pollInterval`; the result itself only through `tasks/result`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SessionTask {
+    pub task_id: String,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+    pub created_at: String,
+    pub last_updated_at: String,
+    /// Milliseconds from `createdAt` until it may be dropped.
+    pub ttl: u64,
+    /// Suggested milliseconds between polls.
+    pub poll_interval: u64,
 }
 
 impl TaskView {
@@ -80,6 +119,29 @@ impl TaskView {
             result: None,
             error: None,
             input_requests: None,
+            tool_error: false,
+        }
+    }
+
+    /// The 2025-11-25 form: a tool error is `failed` there ("this includes cases where
+    /// the tool call result has `isError`"), with the reason in `statusMessage`.
+    pub fn for_session(self) -> SessionTask {
+        let (status, status_message) = match (self.status, &self.error) {
+            (Status::Completed, _) if self.tool_error => (
+                Status::Failed,
+                Some("The tool reported an error; tasks/result has it".to_owned()),
+            ),
+            (_, Some(error)) => (self.status, Some(error.message.clone())),
+            _ => (self.status, self.status_message),
+        };
+        SessionTask {
+            task_id: self.task_id,
+            status,
+            status_message,
+            created_at: self.created_at,
+            last_updated_at: self.last_updated_at,
+            ttl: self.ttl_ms,
+            poll_interval: self.poll_interval_ms,
         }
     }
 

@@ -294,12 +294,13 @@ impl Tool {
                 .as_ref()
                 .filter(|_| version.has_audio_and_annotations()),
             icons: icons_for(&self.icons, version),
-            // Only the stateless revision has the tasks extension here; a handshake
-            // client must not be told it may task-augment a call.
-            execution: (self.task_support != TaskSupport::Forbidden && version.is_stateless())
-                .then_some(Execution {
-                    task_support: self.task_support,
-                }),
+            // Tasks exist at 2025-11-25 (sessions) and in the 2026-07-28 extension; an
+            // older client must not be told it may task-augment a call.
+            execution: (self.task_support != TaskSupport::Forbidden
+                && (version.is_stateless() || version.has_session_tasks()))
+            .then_some(Execution {
+                task_support: self.task_support,
+            }),
         }
     }
 }
@@ -484,12 +485,14 @@ mod tests {
     }
 
     #[test]
-    fn task_support_is_listed_only_at_the_stateless_revision() {
+    fn task_support_is_listed_only_to_revisions_with_tasks() {
         let t = tool().task_support(TaskSupport::Optional);
-        let stateless = serde_json::to_value(t.to_wire(ProtocolVersion::V2026_07_28)).unwrap();
-        assert_eq!(stateless["execution"], json!({"taskSupport": "optional"}));
-        let session = serde_json::to_value(t.to_wire(ProtocolVersion::V2025_11_25)).unwrap();
-        assert!(session.get("execution").is_none());
+        for version in [ProtocolVersion::V2026_07_28, ProtocolVersion::V2025_11_25] {
+            let listed = serde_json::to_value(t.to_wire(version)).unwrap();
+            assert_eq!(listed["execution"], json!({"taskSupport": "optional"}));
+        }
+        let older = serde_json::to_value(t.to_wire(ProtocolVersion::V2025_06_18)).unwrap();
+        assert!(older.get("execution").is_none());
         let plain = serde_json::to_value(tool().to_wire(ProtocolVersion::V2026_07_28)).unwrap();
         assert!(plain.get("execution").is_none(), "forbidden is the default");
     }

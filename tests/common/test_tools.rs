@@ -300,3 +300,61 @@ fn thread_and_policy() -> String {
         .unwrap_or_else(|| "?".into());
     format!("{name} policy {policy}")
 }
+
+/// The arguments of [`sleepy`].
+#[derive(Deserialize, JsonSchema)]
+pub struct Sleep {
+    /// How long to work, in milliseconds.
+    pub ms: u64,
+}
+
+/// `sleepy` (may run as a task): sleeps `ms`, reporting progress every 100 ms, then
+/// says "slept N ms"; `cancelled` turns true when it sees a cancellation.
+pub fn sleepy(cancelled: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Tool {
+    Tool::new(
+        "sleepy",
+        "Sleeps, reporting progress every 100 ms, then says so",
+        move |args: Sleep, ctx: ToolContext| {
+            let cancelled = std::sync::Arc::clone(&cancelled);
+            async move {
+                let work = async {
+                    let mut slept = 0;
+                    while slept < args.ms {
+                        let step = (args.ms - slept).min(100);
+                        tokio::time::sleep(Duration::from_millis(step)).await;
+                        slept += step;
+                        ctx.report_progress(slept as f64, Some(args.ms as f64), None)
+                            .await;
+                    }
+                };
+                tokio::select! {
+                    _ = work => CallToolResult::text(format!("slept {} ms", args.ms)),
+                    _ = ctx.cancelled() => {
+                        cancelled.store(true, std::sync::atomic::Ordering::SeqCst);
+                        CallToolResult::error("cancelled")
+                    }
+                }
+            }
+        },
+    )
+    .task_support(actix_mcp::TaskSupport::Optional)
+}
+
+/// `only_task`: runs only as a task, answers "done as a task".
+pub fn only_task() -> Tool {
+    Tool::new(
+        "only_task",
+        "Runs only as a task",
+        |_: actix_mcp::prompt::NoArguments, _ctx| async { "done as a task" },
+    )
+    .task_support(actix_mcp::TaskSupport::Required)
+}
+
+/// `in_place`: never a task, answers "done in place".
+pub fn in_place() -> Tool {
+    Tool::new(
+        "in_place",
+        "Never a task",
+        |_: actix_mcp::prompt::NoArguments, _ctx| async { "done in place" },
+    )
+}

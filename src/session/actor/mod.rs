@@ -6,11 +6,13 @@
 //! - [`requests`]: a request routed through [`crate::methods`] and, when it needs a
 //!   handler, run on [`crate::executor`] until [`HandlerFinished`] comes back;
 //! - [`outbound`]: what handlers and the server send the client (progress, logs,
-//!   requests to the client, list changes).
+//!   requests to the client, list changes);
+//! - [`tasks`]: the 2025-11-25 `tasks/*`: the session's tasks and their messages.
 
 mod inbound;
 mod outbound;
 mod requests;
+mod tasks;
 
 pub use inbound::Deliver;
 pub use outbound::{ListKind, ServerEvent};
@@ -65,6 +67,9 @@ pub struct Session {
     /// How handlers reach the client through this session (and how their outcome
     /// finds it again); made at the first call, so an idle session holds none.
     link: Option<Arc<outbound::SessionLink>>,
+    /// The session's running tasks (2025-11-25) and where their messages go; made at
+    /// the first task, so a session without tasks holds none.
+    tasks: Option<Box<tasks::TaskRoutes>>,
     /// Carries the session id into every log line this session writes.
     span: tracing::Span,
     /// The pending init timeout, cancelled once the handshake completes so an idle
@@ -85,6 +90,7 @@ impl Session {
             asked: ClientRequests::default(),
             last_activity: Instant::now(),
             link: None,
+            tasks: None,
             span: tracing::info_span!("session", session_id = %id),
             init_timeout: None,
         }
@@ -198,6 +204,7 @@ impl Actor for Session {
 
     fn stopped(&mut self, _ctx: &mut Self::Context) {
         self.in_flight.cancel_all();
+        self.drop_tasks();
         self.server.registry.do_send(Unregister { id: self.id });
         tracing::info!(parent: &self.span, "session closed");
     }

@@ -14,7 +14,7 @@ use super::Session;
 use crate::context::{link_gone, ClientAsk, ClientLink, Notice};
 use crate::methods::names;
 use crate::protocol::{notification, ErrorCode, ProtocolVersion, RequestId, RpcError};
-use crate::session::client_requests::{may_ask, ClientAnswer};
+use crate::session::client_requests::{may_ask, Asked, ClientAnswer};
 
 /// A running handler tells its client something about its request.
 #[derive(Message)]
@@ -136,32 +136,51 @@ impl Handler<AskClient> for Session {
     type Result = MessageResult<AskClient>;
 
     fn handle(&mut self, request: AskClient, ctx: &mut Self::Context) -> Self::Result {
+        let live = self.in_flight.is_live(&request.related);
+        let asked = if live {
+            self.ask_client(&request.ask, ctx)
+        } else {
+            Err(RpcError::new(
+                ErrorCode::InternalError,
+                "The request is no longer in flight",
+            ))
+        };
+        match asked {
+            Ok(asked) => {
+                let sent = self.wire.message_for(&request.related, asked.line);
+                self.on_stream_lost(sent, ctx);
+                MessageResult(asked.answer)
+            }
+            Err(refused) => {
+                let (answer, waiting) = oneshot::channel();
+                let _ = answer.send(Err(refused));
+                MessageResult(waiting)
+            }
+        }
+    }
+}
+
+impl Session {
+    /// Registers `ask` as a request to the client, expiring after the configured
+    /// wait, if the client declared the capability it needs; the caller sends the
+    /// line where it belongs.
+    pub(super) fn ask_client(
+        &mut self,
+        ask: &ClientAsk,
+        ctx: &mut Context<Self>,
+    ) -> Result<Asked, RpcError> {
         let no_capabilities = serde_json::Map::new();
         let capabilities = self
             .negotiated()
             .map_or(&no_capabilities, |terms| &terms.client_capabilities);
-        let refused = may_ask(capabilities, &request.ask).err().or_else(|| {
-            (!self.in_flight.is_live(&request.related)).then(|| {
-                RpcError::new(
-                    ErrorCode::InternalError,
-                    "The request is no longer in flight",
-                )
-            })
-        });
-        if let Some(error) = refused {
-            let (answer, waiting) = oneshot::channel();
-            let _ = answer.send(Err(error));
-            return MessageResult(waiting);
-        }
-        let asked = self.asked.ask(&request.ask);
+        may_ask(capabilities, ask)?;
+        let asked = self.asked.ask(ask);
         let timeout = self.server.config.client_request_timeout;
         let id = asked.id.clone();
         ctx.run_later(timeout, move |session, _ctx| {
             session.asked.expire(&id, timeout);
         });
-        let sent = self.wire.message_for(&request.related, asked.line);
-        self.on_stream_lost(sent, ctx);
-        MessageResult(asked.answer)
+        Ok(asked)
     }
 }
 

@@ -10,9 +10,10 @@ use super::{Phase, Session};
 use crate::context::{ClientLink, RequestContext};
 use crate::executor::Finished;
 use crate::methods::lifecycle::Negotiated;
-use crate::methods::{self, Method, Request, Run, Scope, Step};
+use crate::methods::{self, Method, Request, Run, Scope, Step, TaskAccess};
 use crate::protocol::{ProtocolVersion, RequestId, RpcError};
 use crate::session::wire::Wire;
+use crate::tasks::TaskOwner;
 use std::sync::Arc;
 
 /// A handler this session started has ended (sent from a tool-runtime thread).
@@ -28,6 +29,9 @@ impl Handler<HandlerFinished> for Session {
 
     fn handle(&mut self, done: HandlerFinished, ctx: &mut Self::Context) {
         let id = done.request_id;
+        if self.tasks.is_some() {
+            self.reader_done(&id);
+        }
         if !self.in_flight.finish(&id) {
             return; // cancelled meanwhile: the spec says send nothing
         }
@@ -50,12 +54,18 @@ impl Session {
             return self.answer(&id, Err(RpcError::method_not_found(name)), ctx);
         };
         let catalogs = self.server.catalogs();
-        let negotiated = self.negotiated().is_some();
+        let negotiated = self.negotiated().map(|terms| terms.version);
         if let Err(refused) = methods::admit(method, negotiated, || catalogs.offers()) {
             return self.answer(&id, Err(refused), ctx);
         }
         let progress_token = methods::progress_token(&params);
         let version = self.version();
+        let task_owner = TaskOwner::Session(self.id);
+        // 2025-11-25 sessions may have tasks; a call still asks with its `task` param.
+        let tasks = (negotiated.is_some() && version.has_session_tasks()).then_some(TaskAccess {
+            store: &self.server.tasks,
+            owner: &task_owner,
+        });
         let applied = Request::parse(method, params).and_then(|request| {
             request.apply(Scope {
                 catalogs: &catalogs,
@@ -63,17 +73,18 @@ impl Session {
                 config: &self.server.config,
                 version,
                 session: &mut self.state,
-                // A session never declares the tasks extension (a 2026-07-28 one).
-                tasks: None,
+                tasks,
             })
         });
         match applied {
             Ok(Step::Answer(result)) => self.answer(&id, Ok(result), ctx),
-            // Without `Scope::tasks` no method asks for a task; answering in place
-            // would be right anyway.
-            Ok(Step::Run(run) | Step::Task(run) | Step::RunThenTask(run)) => {
-                self.run_handler(id, version, progress_token, run, ctx)
+            Ok(Step::Run(run)) => self.run_handler(id, version, progress_token, run, ctx),
+            // A session's task runs whole as a task: there is no MRTR round to finish
+            // first, its asks are server-to-client requests like any other.
+            Ok(Step::Task(run) | Step::RunThenTask(run)) => {
+                self.start_task(id, version, progress_token, run, ctx)
             }
+            Ok(Step::TaskResult(task_id)) => self.await_task(id, task_id, ctx),
             Ok(Step::Initialized(terms, result)) => self.initialized(id, terms, result, ctx),
             Err(error) => {
                 self.answer(&id, Err(error), ctx);

@@ -63,9 +63,12 @@ fn accepts(req: &HttpRequest, mime: &str) -> bool {
     let kind = mime.split('/').next().unwrap_or_default();
     accept.split(',').any(|range| {
         let range = range.split(';').next().unwrap_or_default().trim();
+        // Every POST asks this twice: compare in place, without building `type/*`.
         range.eq_ignore_ascii_case(mime)
             || range == "*/*"
-            || range.eq_ignore_ascii_case(&format!("{kind}/*"))
+            || range
+                .split_once('/')
+                .is_some_and(|(t, sub)| sub == "*" && t.eq_ignore_ascii_case(kind))
     })
 }
 
@@ -294,4 +297,30 @@ pub async fn delete(
     };
     state.sessions.deliver(&id, &principal, envelope).await?;
     Ok(HttpResponse::Ok().finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepts;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn accept_ranges_match_exactly_by_type_wildcard_or_anything() {
+        let with = |accept: &str| {
+            TestRequest::default()
+                .insert_header(("accept", accept))
+                .to_http_request()
+        };
+        let both = with("application/json, text/event-stream;q=0.9");
+        assert!(accepts(&both, "application/json") && accepts(&both, "text/event-stream"));
+        assert!(accepts(&with("TEXT/*"), "text/event-stream"));
+        assert!(accepts(&with("*/*"), "application/json"));
+        assert!(!accepts(&with("text/*"), "application/json"));
+        assert!(!accepts(&with("application/json"), "text/event-stream"));
+        assert!(!accepts(&with("text/event-streams"), "text/event-stream"));
+        assert!(!accepts(
+            &TestRequest::default().to_http_request(),
+            "application/json"
+        ));
+    }
 }

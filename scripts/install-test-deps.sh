@@ -18,6 +18,9 @@
 #     (tests/conformance/<version>/: package.json + package-lock.json, `npm ci` on
 #     that Node) into target/test-deps/conformance-<version>, through
 #     `scripts/conformance.sh --install`.
+#  6. redis-server and haproxy (Debian's packages) for the replica tests, with
+#     `apt-get install -y` when either is missing (CI runs as root on a fresh
+#     machine). Never started as services: each test starts its own on loopback.
 #
 # Idempotent and quick when already installed: each step keeps a stamp of what
 # it installed (requirements hash; Node version; package-lock + package.json
@@ -191,9 +194,38 @@ install_ts_client() {
     log "ts-client: done (@modelcontextprotocol/sdk $sdk_version)"
 }
 
+# ---------------------------------------------------------------------------
+# 6. redis-server and haproxy (tests/replicas.rs starts its own of each)
+# ---------------------------------------------------------------------------
+install_services() {
+    local missing=()
+    command -v redis-server >/dev/null 2>&1 || [[ -x /usr/bin/redis-server ]] || missing+=(redis-server)
+    command -v haproxy >/dev/null 2>&1 || [[ -x /usr/sbin/haproxy ]] || missing+=(haproxy)
+    if [[ ${#missing[@]} -eq 0 ]]; then
+        log "services: redis-server and haproxy present"
+        return 0
+    fi
+    command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and no apt-get to install them"
+    local sudo=()
+    [[ "$(id -u)" -eq 0 ]] || sudo=(sudo)
+    log "services: apt-get install -y ${missing[*]}"
+    # Installed, not run: keep the packages' own services from starting.
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+        "${sudo[@]}" chmod +x /usr/sbin/policy-rc.d
+        local remove_policy=1
+    fi
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}" >&2 \
+        || { "${sudo[@]}" apt-get update >&2 && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}" >&2; } \
+        || die "apt-get install ${missing[*]} failed"
+    [[ -z "${remove_policy:-}" ]] || "${sudo[@]}" rm -f /usr/sbin/policy-rc.d
+    log "services: installed ${missing[*]}"
+}
+
 install_python
 install_node
 install_ts_client
+install_services
 bash "$REPO_ROOT/load-tests/install-k6.sh" >/dev/null
 bash "$SCRIPT_DIR/conformance.sh" --install
 echo "$NODE_LINK"

@@ -87,6 +87,12 @@ pub struct McpConfig {
     pub task_ttl: Duration,
     /// The polling interval suggested to clients (`pollIntervalMs`).
     pub task_poll_interval: Duration,
+    /// Scale-out through Redis (`crate::cluster`): `redis://host:port/db`. `None`
+    /// (the default): one process, nothing shared.
+    pub redis_url: Option<String>,
+    /// Every Redis key and channel of this deployment starts with this, so several
+    /// deployments can share one Redis.
+    pub redis_key_prefix: String,
 }
 
 impl Default for McpConfig {
@@ -122,6 +128,8 @@ impl Default for McpConfig {
             max_tasks: 10_000,
             task_ttl: Duration::from_secs(60 * 60),
             task_poll_interval: Duration::from_millis(500),
+            redis_url: None,
+            redis_key_prefix: "mcp".into(),
         }
     }
 }

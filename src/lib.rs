@@ -62,6 +62,7 @@ pub mod shutdown;
 pub mod telemetry;
 pub mod tool;
 
+pub mod cluster;
 mod context;
 mod server;
 

@@ -87,6 +87,10 @@ struct Cli {
         hide_env_values = true
     )]
     request_state_keys: Vec<String>,
+    /// Run as one of several replicas sharing sessions through this Redis
+    /// (redis://host:port/db); without it, one process with nothing shared.
+    #[arg(long, env = "MCP_REDIS_URL", hide_env_values = true)]
+    redis_url: Option<String>,
 }
 
 #[actix_web::main]
@@ -138,6 +142,7 @@ async fn main() -> std::io::Result<()> {
             .map(RequestStateKey::new)
             .collect::<Result<_, _>>()
             .map_err(std::io::Error::other)?,
+        redis_url: cli.redis_url,
         ..McpConfig::default()
     };
     let mcp = builtins::register(McpServer::builder())

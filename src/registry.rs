@@ -21,6 +21,7 @@ use std::time::Instant;
 use tokio::sync::oneshot;
 
 use crate::access::Principal;
+use crate::cluster::Cluster;
 use crate::session::{Deliver, Drain, Envelope, Refusal, ServerEvent, Session, SessionId};
 use crate::subscription::{Registered, Subscription};
 
@@ -39,6 +40,9 @@ pub struct Registry {
     subscriptions: HashMap<u64, Addr<Subscription>>,
     /// The next subscription's key.
     next_subscription: u64,
+    /// The shared directory, when replicas share one session space: an ended
+    /// session is removed from it too.
+    cluster: Option<Arc<Cluster>>,
 }
 
 struct Entry {
@@ -89,6 +93,11 @@ impl SessionDirectory {
         acked.await.unwrap_or(Err(RouteError::UnknownSession))
     }
 
+    /// Every live session's id, at this moment.
+    pub fn ids(&self) -> Vec<SessionId> {
+        self.entries.iter().map(|entry| *entry.key()).collect()
+    }
+
     /// How many sessions are live.
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -100,8 +109,13 @@ impl SessionDirectory {
 }
 
 impl Registry {
-    pub fn new(max_sessions: usize, sessions: SessionDirectory) -> Self {
+    pub fn new(
+        max_sessions: usize,
+        sessions: SessionDirectory,
+        cluster: Option<Arc<Cluster>>,
+    ) -> Self {
         Registry {
+            cluster,
             sessions,
             max_sessions,
             shutting_down: false,
@@ -183,6 +197,12 @@ impl Handler<Unregister> for Registry {
 
     fn handle(&mut self, msg: Unregister, _ctx: &mut Self::Context) {
         self.sessions.entries.remove(&msg.id);
+        if let Some(cluster) = &self.cluster {
+            // Not awaited here: the registry never waits on I/O; until it lands the
+            // other replicas forward to us and hear "unknown".
+            let cluster = Arc::clone(cluster);
+            actix::spawn(async move { cluster.release(msg.id).await });
+        }
         self.wake_shutdown_waiters_if_empty();
     }
 }

@@ -10,6 +10,7 @@ use actix_web::web;
 use std::fmt;
 use std::sync::{Arc, RwLock};
 
+use crate::cluster::Cluster;
 use crate::config::McpConfig;
 use crate::executor::Executor;
 use crate::methods::lifecycle::ServerInfo;
@@ -32,6 +33,8 @@ pub enum BuildError {
     NoSystem,
     /// Two prompts, resources or templates with the same name / URI.
     Duplicate(String),
+    /// `McpConfig::redis_url` is not a Redis URL.
+    Redis(String),
 }
 
 impl fmt::Display for BuildError {
@@ -43,6 +46,7 @@ impl fmt::Display for BuildError {
                 f.write_str("McpServer::build must be called inside a running actix System")
             }
             BuildError::Duplicate(what) => write!(f, "{what} is registered twice"),
+            BuildError::Redis(why) => write!(f, "redis_url: {why}"),
         }
     }
 }
@@ -140,7 +144,7 @@ impl McpServerBuilder {
             ToolRuntime::new(self.config.tool_threads).map_err(BuildError::Runtime)?;
         let runtime = tool_runtime.handle().ok_or(BuildError::NoSystem)?;
         let tools = ToolCatalog::new(self.tools).map_err(BuildError::Tools)?;
-        let executor = Executor::new(runtime, self.config.handler_timeout);
+        let executor = Executor::new(runtime.clone(), self.config.handler_timeout);
         let tasks = TaskStore::new(TaskLimits {
             max_tasks: self.config.max_tasks,
             ttl: self.config.task_ttl,
@@ -149,9 +153,22 @@ impl McpServerBuilder {
         let registry_arbiter = Arbiter::new();
         let max_sessions = self.config.max_sessions;
         let sessions = SessionDirectory::default();
+        let cluster = match &self.config.redis_url {
+            Some(url) => Some(
+                Cluster::start(
+                    url,
+                    &self.config.redis_key_prefix,
+                    sessions.clone(),
+                    &runtime,
+                )
+                .map_err(|e| BuildError::Redis(e.to_string()))?,
+            ),
+            None => None,
+        };
         let directory = sessions.clone();
+        let registry_cluster = cluster.clone();
         let registry = Registry::start_in_arbiter(&registry_arbiter.handle(), move |_| {
-            Registry::new(max_sessions, directory)
+            Registry::new(max_sessions, directory, registry_cluster)
         });
         Ok(McpServer {
             state: Arc::new(ServerState {
@@ -170,6 +187,8 @@ impl McpServerBuilder {
                 sessions,
                 executor,
                 tasks,
+                draining: std::sync::atomic::AtomicBool::new(false),
+                cluster,
                 registry_arbiter,
                 _tool_runtime: tool_runtime,
             }),
@@ -216,6 +235,9 @@ impl McpServer {
     /// cleanly. Resolves when no session is left (at the latest shortly after `grace`).
     pub async fn shutdown(&self, grace: std::time::Duration) {
         let deadline = std::time::Instant::now() + grace;
+        self.state
+            .draining
+            .store(true, std::sync::atomic::Ordering::Release);
         let drained = self.state.registry.send(Shutdown { deadline });
         // Sessions stop by the deadline; the margin covers their last messages.
         let _ = tokio::time::timeout(grace + std::time::Duration::from_secs(2), drained).await;

@@ -9,6 +9,7 @@
 use actix::prelude::*;
 use std::sync::{Arc, RwLock};
 
+use crate::cluster::Cluster;
 use crate::config::McpConfig;
 use crate::executor::Executor;
 use crate::methods::lifecycle::{Offers, ServerInfo};
@@ -39,6 +40,11 @@ pub struct ServerState {
     pub(crate) request_state: Sealer,
     /// Every task: the 2026-07-28 extension's and those of 2025-11-25 sessions.
     pub(crate) tasks: TaskStore,
+    /// Set when shutdown starts: `/readyz` turns 503 so balancers stop sending work.
+    pub(crate) draining: std::sync::atomic::AtomicBool,
+    /// The link to Redis when the server runs as one of several replicas
+    /// (`McpConfig::redis_url`); `None` for one process on its own.
+    pub(crate) cluster: Option<Arc<Cluster>>,
     /// Thread the registry actor runs on; stopped with the server.
     pub(crate) registry_arbiter: Arbiter,
     /// Threads tool calls run on; kept alive as long as any session may call a tool.

@@ -54,6 +54,42 @@ pub enum Message {
 }
 
 impl Message {
+    /// The message as JSON again (what [`Message::from_value`] reads), for handing it
+    /// to another replica.
+    pub fn to_value(&self) -> Value {
+        let mut object = Map::new();
+        object.insert("jsonrpc".into(), Value::from("2.0"));
+        let id = |id: &RequestId| serde_json::to_value(id).unwrap_or(Value::Null);
+        match self {
+            Message::Request {
+                id: rid,
+                method,
+                params,
+            } => {
+                object.insert("id".into(), id(rid));
+                object.insert("method".into(), Value::from(method.as_str()));
+                if let Some(params) = params {
+                    object.insert("params".into(), Value::Object(params.clone()));
+                }
+            }
+            Message::Notification { method, params } => {
+                object.insert("method".into(), Value::from(method.as_str()));
+                if let Some(params) = params {
+                    object.insert("params".into(), Value::Object(params.clone()));
+                }
+            }
+            Message::Response { id: rid, result } => {
+                object.insert("id".into(), id(rid));
+                object.insert("result".into(), result.clone());
+            }
+            Message::Error { id: rid, error } => {
+                object.insert("id".into(), rid.as_ref().map_or(Value::Null, id));
+                object.insert("error".into(), error.clone());
+            }
+        }
+        Value::Object(object)
+    }
+
     /// A short label for logs.
     pub fn method(&self) -> Option<&str> {
         match self {
@@ -221,6 +257,21 @@ mod tests {
 
     fn parse(v: Value) -> Result<Message, ParseFailure> {
         parse_message(v.to_string().as_bytes())
+    }
+
+    #[test]
+    fn messages_read_back_from_their_json_unchanged() {
+        for message in [
+            json!({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo"}}),
+            json!({"jsonrpc":"2.0","id":"a","method":"ping"}),
+            json!({"jsonrpc":"2.0","method":"notifications/initialized"}),
+            json!({"jsonrpc":"2.0","id":7,"result":{"roots":[]}}),
+            json!({"jsonrpc":"2.0","id":8,"error":{"code":-1,"message":"no"}}),
+        ] {
+            let parsed = parse(message.clone()).unwrap();
+            assert_eq!(parsed.to_value(), message);
+            assert_eq!(Message::from_value(parsed.to_value()).unwrap(), parsed);
+        }
     }
 
     #[test]

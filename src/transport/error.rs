@@ -52,6 +52,10 @@ pub enum TransportError {
     SessionLimit,
     /// 503, empty: the registry actor is gone, so the server is shutting down.
     ShuttingDown,
+    /// 503 + `Retry-After`: the shared session directory (Redis) cannot be reached,
+    /// so a session cannot be opened or a message for another replica's session
+    /// cannot be forwarded now.
+    DirectoryUnavailable,
     /// 405 with `Allow` naming what the route does take.
     MethodNotAllowed(&'static str),
     /// A JSON-RPC error answered with this status, echoing the request id (how a
@@ -147,6 +151,9 @@ impl fmt::Display for TransportError {
             TransportError::Refused(refusal) => write!(f, "session refused: {refusal:?}"),
             TransportError::SessionLimit => f.write_str("session limit reached"),
             TransportError::ShuttingDown => f.write_str("shutting down"),
+            TransportError::DirectoryUnavailable => {
+                f.write_str("shared session directory unavailable")
+            }
             TransportError::MethodNotAllowed(allow) => write!(f, "method not allowed; use {allow}"),
             TransportError::Rpc { error, .. } => f.write_str(&error.message),
             TransportError::Internal => f.write_str("internal error"),
@@ -168,9 +175,9 @@ impl ResponseError for TransportError {
             }
             TransportError::Refused(_) => StatusCode::BAD_REQUEST,
             TransportError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            TransportError::SessionLimit | TransportError::ShuttingDown => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            TransportError::SessionLimit
+            | TransportError::ShuttingDown
+            | TransportError::DirectoryUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             TransportError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             TransportError::Rpc { status, .. } => *status,
             TransportError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -232,6 +239,20 @@ impl ResponseError for TransportError {
                 response
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                response
+            }
+            TransportError::DirectoryUnavailable => {
+                let mut response = jsonrpc_error(
+                    status,
+                    None,
+                    &RpcError::new(
+                        ErrorCode::ServerError,
+                        "The shared session directory (Redis) is unreachable; retry shortly",
+                    ),
+                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
                 response
             }
             TransportError::MethodNotAllowed(allow) => {

@@ -1,5 +1,6 @@
 //! Transports: where HTTP requests enter. Every MCP request comes in through a route
-//! [`mount`] adds — `streamable` (`/mcp`) or `sse` (`/sse` + `/messages`) — and goes
+//! [`mount`] adds — `streamable` (`/mcp`) or `sse` (`/sse` + `/messages`); `/healthz`
+//! and `/readyz` are for balancers — and goes
 //! the same way: [`extract::Admitted`] (Host, Origin, bearer token), the MCP headers
 //! ([`extract::McpHeaders`]), the body ([`body::read`]), then an
 //! [`crate::session::Envelope`] handed to the session through the registry's
@@ -14,6 +15,7 @@ pub mod body;
 pub mod error;
 pub mod event_stream;
 pub mod extract;
+mod health;
 mod mirrored;
 pub mod open;
 pub mod sse;
@@ -29,6 +31,7 @@ use crate::state::ServerState;
 pub(crate) fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<ServerState>) {
     streamable::mount(cfg, state);
     sse::mount(cfg, state);
+    health::mount(cfg, state);
 }
 
 /// A new outbound queue (a stream's body and the session's end of it), bounded by the

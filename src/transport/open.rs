@@ -34,7 +34,21 @@ pub async fn open_session(
         principal,
     };
     let refused = match state.registry.send(registration).await {
-        Ok(Ok(())) => return Ok(()),
+        Ok(Ok(())) => match &state.cluster {
+            None => return Ok(()),
+            // Entered in the shared directory before the client can learn the id, so
+            // a POST reaching another replica finds it too.
+            Some(cluster) => match cluster.claim(id).await {
+                Ok(()) => return Ok(()),
+                Err(_) => {
+                    tracing::warn!(
+                        "session refused: the shared session directory (Redis) is unreachable"
+                    );
+                    state.registry.do_send(crate::registry::Unregister { id });
+                    TransportError::DirectoryUnavailable
+                }
+            },
+        },
         Ok(Err(RegistryFull)) => {
             tracing::warn!(
                 limit = state.config.max_sessions,

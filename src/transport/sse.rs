@@ -12,7 +12,9 @@ use super::body::{self, Incoming};
 use super::error::TransportError;
 use super::extract::Admitted;
 use super::open::open_legacy_stream;
+use crate::cluster::ForwardError;
 use crate::protocol::ParseFailure;
+use crate::registry::RouteError;
 use crate::session::{Envelope, SessionId};
 use crate::state::ServerState;
 
@@ -91,11 +93,31 @@ pub async fn post_message(
         Incoming::Single(message) => message,
         Incoming::Batch(_) => return Err(ParseFailure::batch_not_accepted().into()),
     };
-    state
+    // Kept for a forward to another replica: the local delivery consumes the message.
+    let for_forward = state
+        .cluster
+        .as_ref()
+        .map(|cluster| (cluster, message.clone()));
+    match state
         .sessions
         .deliver(&id, &principal, Envelope::Legacy(message))
         .await
+    {
+        Ok(()) => {}
+        // Not ours: with replicas, another may hold it.
+        Err(RouteError::UnknownSession) if for_forward.is_some() => {
+            if let Some((cluster, message)) = for_forward {
+                cluster
+                    .forward(&id, &principal, &message)
+                    .await
+                    .map_err(|e| match e {
+                        ForwardError::UnknownSession => TransportError::SessionNotFound,
+                        ForwardError::Unavailable => TransportError::DirectoryUnavailable,
+                    })?;
+            }
+        }
         // A Streamable session's id is no legacy session: every failure is "not found".
-        .map_err(|_| TransportError::SessionNotFound)?;
+        Err(_) => return Err(TransportError::SessionNotFound),
+    }
     Ok(HttpResponse::Accepted().body("Accepted"))
 }

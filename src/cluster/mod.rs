@@ -1,0 +1,158 @@
+//! Scale-out through Redis (`--redis-url`, off by default): replicas behind one
+//! balancer share one session space.
+//!
+//! # Design
+//!
+//! - **Directory** ([`directory`]): every session this replica opens is claimed in
+//!   Redis (`<prefix>:session:<id>` → this replica's id, with a TTL the replica keeps
+//!   refreshing while the session lives) before its client can learn the id; it is
+//!   released when the session ends. Each replica also keeps a short-lived liveness
+//!   key, so an owner that died is known as gone within seconds, not at its
+//!   sessions' TTL.
+//! - **Forwarding** ([`forward`]): a POST that reaches a replica which does not hold
+//!   the session is published to the owner's inbox channel; the owner hands it to the
+//!   session exactly as a local POST would and publishes the outcome on the sender's
+//!   reply channel; only then is the POST answered (`202`, as locally: the owner holds
+//!   it). No owner, or a dead one: `404`, so the client starts over. Redis unreachable,
+//!   or no reply in time: `503`. Pub/sub rather than streams: a forward is answered
+//!   within its POST or not at all, so there is nothing to keep for a replica that is
+//!   not listening, and a round trip costs one PUBLISH each way.
+//! - **Faults**: commands go through a connection manager that reconnects by itself;
+//!   the subscription is re-made by its own loop. While Redis is away, local sessions
+//!   go on; only work that needs it fails, at once.
+//!
+//! Owns: the replica's Redis connections, its keys and channels, and forwarded
+//! deliveries. Must not: parse or act on MCP messages (sessions do), or decide which
+//! sessions exist (the registry does; this module mirrors them into Redis).
+
+mod directory;
+mod forward;
+
+use dashmap::DashMap;
+use redis::aio::ConnectionManager;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+use crate::registry::SessionDirectory;
+
+pub use directory::ClaimError;
+pub use forward::ForwardError;
+use forward::Forwarded;
+
+/// How long one Redis command may take before the work that needs it fails.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// This replica's link to Redis.
+pub struct Cluster {
+    /// This replica's name in Redis: fresh for every process, so a restarted replica
+    /// never inherits a dead one's sessions.
+    replica: String,
+    /// Key and channel names start with this (`mcp` unless configured).
+    prefix: String,
+    /// Opens connections (the subscription's, re-made after a fault).
+    client: redis::Client,
+    /// Commands; set once the first connection is up, then it reconnects by itself.
+    commands: OnceLock<ConnectionManager>,
+    /// The inbox and reply subscription is live: forwarding in either direction needs it.
+    subscribed: AtomicBool,
+    /// The last heartbeat reached Redis: other replicas count this one as alive.
+    heartbeat: AtomicBool,
+    /// Forwards of ours waiting for their owner's outcome, by correlation number.
+    pending: DashMap<u64, oneshot::Sender<Forwarded>>,
+    /// The next correlation number.
+    next_correlation: AtomicU64,
+    /// This replica's sessions: where messages forwarded to us are delivered.
+    sessions: SessionDirectory,
+}
+
+impl Cluster {
+    /// Connects to `url` in the background on `runtime` and keeps this replica's keys
+    /// and subscription up from then on. Fails only on a malformed URL.
+    pub(crate) fn start(
+        url: &str,
+        prefix: &str,
+        sessions: SessionDirectory,
+        runtime: &tokio::runtime::Handle,
+    ) -> Result<Arc<Cluster>, redis::RedisError> {
+        let cluster = Arc::new(Cluster {
+            replica: uuid::Uuid::new_v4().to_string(),
+            prefix: prefix.to_owned(),
+            client: redis::Client::open(url)?,
+            commands: OnceLock::new(),
+            subscribed: AtomicBool::new(false),
+            heartbeat: AtomicBool::new(false),
+            pending: DashMap::new(),
+            next_correlation: AtomicU64::new(1),
+            sessions,
+        });
+        runtime.spawn(Arc::clone(&cluster).connect());
+        runtime.spawn(forward::listen(Arc::clone(&cluster)));
+        runtime.spawn(directory::keep_alive(Arc::clone(&cluster)));
+        tracing::info!(replica = %cluster.replica, "scale-out through Redis: connecting");
+        Ok(cluster)
+    }
+
+    /// This replica's id (in logs and in the directory).
+    pub fn replica(&self) -> &str {
+        &self.replica
+    }
+
+    /// Whether this replica can reach Redis now (commands and its subscription): what
+    /// `/readyz` reports.
+    pub fn is_connected(&self) -> bool {
+        self.commands.get().is_some()
+            && self.subscribed.load(Ordering::Acquire)
+            && self.heartbeat.load(Ordering::Acquire)
+    }
+
+    /// Makes the command connection, retrying until Redis answers.
+    async fn connect(self: Arc<Self>) {
+        let mut delay = Duration::from_millis(100);
+        loop {
+            match self.client.get_connection_manager().await {
+                Ok(manager) => {
+                    let _ = self.commands.set(manager);
+                    tracing::info!(replica = %self.replica, "connected to Redis");
+                    return;
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "Redis unreachable; retrying");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(2));
+                }
+            }
+        }
+    }
+
+    /// A handle for one command (cheap: the manager multiplexes), or `None` while the
+    /// first connection is not up yet.
+    fn commands(&self) -> Option<ConnectionManager> {
+        self.commands.get().cloned()
+    }
+
+    fn key(&self, kind: &str, name: &str) -> String {
+        format!("{}:{kind}:{name}", self.prefix)
+    }
+
+    fn correlation(&self) -> u64 {
+        self.next_correlation.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// Runs `command` with the [`COMMAND_TIMEOUT`]; `None` when Redis did not answer in
+/// time or answered with an error.
+async fn within<T>(command: impl std::future::Future<Output = redis::RedisResult<T>>) -> Option<T> {
+    match tokio::time::timeout(COMMAND_TIMEOUT, command).await {
+        Ok(Ok(value)) => Some(value),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "Redis command failed");
+            None
+        }
+        Err(_) => {
+            tracing::warn!("Redis command timed out");
+            None
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! Replicas sharing one session space through a real `redis-server` (and, for the
+//! clients, behind a real `haproxy` balancing round-robin with no stickiness): a
+//! legacy SSE session's POSTs reach it from any replica; a session nobody holds is
+//! `404`; Redis down makes cross-replica work `503` while local sessions go on, and
+//! a Redis restart is caught up without restarting any replica.
+
+mod common;
+
+use actix_mcp::{McpConfig, McpServer};
+use common::services::{Haproxy, RedisServer};
+use common::sse_client::SseClient;
+use common::{eventually, fast_config, fixtures, start_with, test_tools, TestServer};
+use serde_json::json;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A replica: the usual test server, sharing sessions through `redis`.
+async fn replica(redis: &str) -> TestServer {
+    let config = McpConfig {
+        redis_url: Some(redis.to_owned()),
+        ..fast_config()
+    };
+    let mut builder = McpServer::builder().title("Test").config(config);
+    for tool in test_tools::binary_like() {
+        builder = builder.tool(tool);
+    }
+    for prompt in fixtures::prompts() {
+        builder = builder.prompt(prompt);
+    }
+    let server = start_with(builder.build().expect("valid server"), "").await;
+    let ready = eventually(Duration::from_secs(10), || {
+        let url = format!("{}/readyz", server.base_url);
+        async move {
+            reqwest::get(&url)
+                .await
+                .is_ok_and(|r| r.status().is_success())
+        }
+    })
+    .await;
+    assert!(ready, "the replica connected to Redis (/readyz)");
+    server
+}
+
+/// A legacy session opened on `on`, whose POSTs go to `via`.
+async fn session_split(on: &TestServer, via: &TestServer) -> SseClient {
+    let mut client = SseClient::connect(&format!("{}/sse", on.base_url)).await;
+    client.post_url = format!("{}{}", via.base_url, client.endpoint);
+    client
+}
+
+#[actix_web::test]
+async fn a_legacy_sessions_posts_reach_it_through_another_replica() {
+    let redis = RedisServer::start();
+    let (a, b) = (replica(&redis.url()).await, replica(&redis.url()).await);
+    let mut client = session_split(&a, &b).await;
+    let init = client.initialize("2024-11-05").await;
+    assert_eq!(init["serverInfo"]["name"], "actix-mcp", "{init}");
+    for i in 0..20 {
+        let answer = client
+            .call_tool(json!(i), "echo", json!({"message": format!("via b {i}")}))
+            .await;
+        assert_eq!(answer["result"]["content"][0]["text"], format!("via b {i}"));
+    }
+    assert_eq!(a.mcp.session_count().await, 1);
+    assert_eq!(
+        b.mcp.session_count().await,
+        0,
+        "B forwarded, it holds nothing"
+    );
+
+    // An id no replica holds: 404 from either, as on one server.
+    let unknown = format!(
+        "{}/messages?session_id={}",
+        b.base_url,
+        uuid::Uuid::new_v4()
+    );
+    let status = reqwest::Client::new()
+        .post(&unknown)
+        .header("content-type", "application/json")
+        .body(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}).to_string())
+        .send()
+        .await
+        .expect("POST")
+        .status();
+    assert_eq!(status, 404);
+}
+
+#[actix_web::test]
+async fn a_session_whose_replica_is_gone_is_not_found() {
+    let redis = RedisServer::start();
+    let b = replica(&redis.url()).await;
+    let endpoint;
+    {
+        let a = replica(&redis.url()).await;
+        let mut client = session_split(&a, &b).await;
+        client.initialize("2024-11-05").await;
+        endpoint = client.endpoint.clone();
+        a.mcp.shutdown(Duration::from_millis(100)).await;
+    }
+    let url = format!("{}{endpoint}", b.base_url);
+    let gone = eventually(Duration::from_secs(5), || {
+        let url = url.clone();
+        async move {
+            let status = reqwest::Client::new()
+                .post(&url)
+                .header("content-type", "application/json")
+                .body(json!({"jsonrpc": "2.0", "id": 1, "method": "ping"}).to_string())
+                .send()
+                .await
+                .map(|r| r.status().as_u16());
+            status.ok() == Some(404)
+        }
+    })
+    .await;
+    assert!(
+        gone,
+        "a session whose replica ended is 404 through the others"
+    );
+}
+
+#[actix_web::test]
+async fn redis_down_fails_cross_replica_work_fast_and_a_restart_is_caught_up() {
+    let redis = RedisServer::start();
+    let port = redis.port;
+    let (a, b) = (replica(&redis.url()).await, replica(&redis.url()).await);
+    let mut local = SseClient::connect(&format!("{}/sse", a.base_url)).await;
+    local.initialize("2024-11-05").await;
+    let mut split = session_split(&a, &b).await;
+    split.initialize("2024-11-05").await;
+
+    drop(redis);
+    // Local sessions go on; forwarding and new sessions fail at once with 503.
+    let answer = local
+        .call_tool(json!(1), "echo", json!({"message": "still here"}))
+        .await;
+    assert_eq!(answer["result"]["content"][0]["text"], "still here");
+    let started = std::time::Instant::now();
+    let forwarded = split
+        .post(&json!({"jsonrpc": "2.0", "id": 2, "method": "ping"}))
+        .await;
+    assert_eq!(forwarded.status(), 503);
+    assert!(started.elapsed() < Duration::from_secs(5), "fails fast");
+    let opened = reqwest::Client::new()
+        .get(format!("{}/sse", b.base_url))
+        .header("accept", "text/event-stream")
+        .send()
+        .await
+        .expect("GET /sse");
+    assert_eq!(opened.status(), 503);
+    assert!(opened.headers().contains_key("retry-after"));
+
+    // The same Redis comes back empty: the replicas reconnect and enter their
+    // sessions again, and forwarding works without restarting anything.
+    let _redis = RedisServer::start_on(port);
+    let recovered = eventually(Duration::from_secs(15), || {
+        let split = &split;
+        async move {
+            split
+                .post(&json!({"jsonrpc": "2.0", "id": "again", "method": "ping"}))
+                .await
+                .status()
+                == 202
+        }
+    })
+    .await;
+    assert!(recovered, "forwarding works again after Redis restarted");
+    let answer = split
+        .response(&json!("again"), Duration::from_secs(5))
+        .await
+        .expect("the ping's answer on the stream");
+    assert_eq!(answer["result"], json!({}));
+}
+
+/// The official SDK clients, many sessions with concurrent calls, through haproxy.
+#[actix_web::test]
+async fn sdk_clients_over_legacy_sse_through_a_round_robin_balancer() {
+    let redis = RedisServer::start();
+    let replicas = [
+        replica(&redis.url()).await,
+        replica(&redis.url()).await,
+        replica(&redis.url()).await,
+    ];
+    let ports: Vec<u16> = replicas
+        .iter()
+        .map(|r| {
+            r.base_url
+                .rsplit(':')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .expect("port")
+        })
+        .collect();
+    let balancer = Haproxy::start(&ports);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let python = root.join("target/test-deps/venv/bin/python");
+    assert!(python.exists(), "run scripts/install-test-deps.sh");
+    let out = common::run_interop_client(
+        "Python SDK client",
+        &python,
+        &root.join("tests/clients/python/sse_client_check.py"),
+        &format!("{}/sse", balancer.url()),
+        &["--sessions", "12", "--calls", "8"],
+    )
+    .await;
+    assert!(out.contains("12 sessions"), "{out}");
+    let out = common::run_interop_client(
+        "TypeScript SDK client",
+        &root.join("scripts/node"),
+        &root.join("tests/clients/typescript/check.mjs"),
+        &format!("{}/sse", balancer.url()),
+        &["--transport", "sse", "--sessions", "12", "--calls", "8"],
+    )
+    .await;
+    assert!(out.contains("12 sessions"), "{out}");
+    drop(replicas);
+}

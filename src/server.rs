@@ -170,6 +170,9 @@ impl McpServerBuilder {
         let registry = Registry::start_in_arbiter(&registry_arbiter.handle(), move |_| {
             Registry::new(max_sessions, directory, registry_cluster)
         });
+        if let Some(cluster) = &cluster {
+            cluster.attach(registry.clone());
+        }
         Ok(McpServer {
             state: Arc::new(ServerState {
                 request_state: Sealer::new(
@@ -350,17 +353,23 @@ impl McpServer {
     }
 
     fn list_changed(&self, kind: ListKind) {
-        self.state.registry.do_send(crate::registry::Broadcast(
-            crate::session::ServerEvent::ListChanged(kind),
-        ));
+        self.broadcast(crate::session::ServerEvent::ListChanged(kind));
     }
 
     /// Tells every session subscribed to `uri` that it changed
-    /// (`notifications/resources/updated`).
+    /// (`notifications/resources/updated`) — on every replica, with `redis_url`.
     pub fn notify_resource_updated(&self, uri: &str) {
-        self.state.registry.do_send(crate::registry::Broadcast(
-            crate::session::ServerEvent::ResourceUpdated(uri.into()),
-        ));
+        self.broadcast(crate::session::ServerEvent::ResourceUpdated(uri.into()));
+    }
+
+    /// `event` to this server's sessions and streams, and to the other replicas'.
+    fn broadcast(&self, event: crate::session::ServerEvent) {
+        if let Some(cluster) = &self.state.cluster {
+            cluster.announce(&event);
+        }
+        self.state
+            .registry
+            .do_send(crate::registry::Broadcast(event));
     }
 
     /// How many sessions are open right now.

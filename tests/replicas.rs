@@ -214,3 +214,30 @@ async fn sdk_clients_over_legacy_sse_through_a_round_robin_balancer() {
     assert!(out.contains("12 sessions"), "{out}");
     drop(replicas);
 }
+
+#[actix_web::test]
+async fn a_list_change_on_one_replica_reaches_sessions_on_the_others() {
+    let redis = RedisServer::start();
+    let (a, b) = (replica(&redis.url()).await, replica(&redis.url()).await);
+    let mut on_b = SseClient::connect(&format!("{}/sse", b.base_url)).await;
+    on_b.initialize("2025-03-26").await;
+    let added = actix_mcp::Tool::new(
+        "added_on_a",
+        "Exists on replica A only",
+        |_: actix_mcp::prompt::NoArguments, _ctx| async { "a" },
+    );
+    a.mcp.add_tool(added).expect("a new tool");
+    let heard = on_b
+        .next_message(Duration::from_secs(5))
+        .await
+        .expect("a notification on B's session");
+    assert_eq!(
+        heard["method"], "notifications/tools/list_changed",
+        "{heard}"
+    );
+    // Announced once: B's own broadcast path does not echo it back to A or to itself.
+    assert!(on_b
+        .next_message(Duration::from_millis(500))
+        .await
+        .is_none());
+}

@@ -2,8 +2,8 @@
 //!
 //! Channels: `<prefix>:inbox:<replica>` carries [`Inbound`] messages to the replica
 //! holding the session; `<prefix>:reply:<replica>` carries each [`Reply`] back to the
-//! replica whose client is waiting. One subscription per replica listens on both,
-//! re-made after every fault.
+//! replica whose client is waiting. One subscription per replica listens on both (and
+//! on the events channel of [`super::events`]), re-made after every fault.
 //!
 //! Owns: the wire form of a forward and the waiting for its reply. Must not: parse
 //! MCP messages beyond JSON-RPC (the session does) or answer HTTP.
@@ -176,11 +176,12 @@ impl Cluster {
 pub(super) async fn listen(cluster: Arc<Cluster>) {
     let inbox = cluster.key("inbox", &cluster.replica);
     let replies = cluster.key("reply", &cluster.replica);
+    let events = cluster.events_channel();
     let mut delay = Duration::from_millis(100);
     loop {
         match cluster.client.get_async_pubsub().await {
             Ok(mut pubsub) => {
-                if pubsub.subscribe(&[&inbox, &replies]).await.is_ok() {
+                if pubsub.subscribe(&[&inbox, &replies, &events]).await.is_ok() {
                     cluster.subscribed.store(true, Ordering::Release);
                     delay = Duration::from_millis(100);
                     tracing::info!(replica = %cluster.replica, "listening for forwarded messages");
@@ -200,10 +201,15 @@ pub(super) async fn listen(cluster: Arc<Cluster>) {
                         let Ok(payload) = message.get_payload::<String>() else {
                             continue;
                         };
-                        if message.get_channel_name() == inbox {
+                        let channel = message.get_channel_name();
+                        if channel == inbox {
                             if let Ok(inbound) = serde_json::from_str::<Inbound>(&payload) {
                                 // Its session may make it wait (backpressure): not the loop.
                                 tokio::spawn(Arc::clone(&cluster).deliver_forwarded(inbound));
+                            }
+                        } else if channel == events {
+                            if let Ok(announced) = serde_json::from_str(&payload) {
+                                cluster.heard(announced);
                             }
                         } else if let Ok(reply) = serde_json::from_str::<Reply>(&payload) {
                             cluster.replied(reply);

@@ -17,6 +17,9 @@
 //!   or no reply in time: `503`. Pub/sub rather than streams: a forward is answered
 //!   within its POST or not at all, so there is nothing to keep for a replica that is
 //!   not listening, and a round trip costs one PUBLISH each way.
+//! - **Fan-out** ([`events`]): resource updates and list changes made on one replica
+//!   are announced on a shared channel, and every other replica broadcasts them to
+//!   its sessions and subscription streams.
 //! - **Faults**: commands go through a connection manager that reconnects by itself;
 //!   the subscription is re-made by its own loop. While Redis is away, local sessions
 //!   go on; only work that needs it fails, at once.
@@ -26,6 +29,7 @@
 //! sessions exist (the registry does; this module mirrors them into Redis).
 
 mod directory;
+mod events;
 mod forward;
 
 use dashmap::DashMap;
@@ -35,7 +39,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::oneshot;
 
-use crate::registry::SessionDirectory;
+use crate::registry::{Registry, SessionDirectory};
+use actix::Addr;
 
 pub use directory::ClaimError;
 pub use forward::ForwardError;
@@ -65,6 +70,10 @@ pub struct Cluster {
     next_correlation: AtomicU64,
     /// This replica's sessions: where messages forwarded to us are delivered.
     sessions: SessionDirectory,
+    /// This replica's registry, for events other replicas announce; set once it runs.
+    registry: OnceLock<Addr<Registry>>,
+    /// Where the background work runs (the tool runtime: never an HTTP worker).
+    runtime: tokio::runtime::Handle,
 }
 
 impl Cluster {
@@ -86,12 +95,19 @@ impl Cluster {
             pending: DashMap::new(),
             next_correlation: AtomicU64::new(1),
             sessions,
+            registry: OnceLock::new(),
+            runtime: runtime.clone(),
         });
         runtime.spawn(Arc::clone(&cluster).connect());
         runtime.spawn(forward::listen(Arc::clone(&cluster)));
         runtime.spawn(directory::keep_alive(Arc::clone(&cluster)));
         tracing::info!(replica = %cluster.replica, "scale-out through Redis: connecting");
         Ok(cluster)
+    }
+
+    /// Hands announced events to `registry` from now on.
+    pub(crate) fn attach(&self, registry: Addr<Registry>) {
+        let _ = self.registry.set(registry);
     }
 
     /// This replica's id (in logs and in the directory).

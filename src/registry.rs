@@ -93,6 +93,11 @@ impl SessionDirectory {
         acked.await.unwrap_or(Err(RouteError::UnknownSession))
     }
 
+    /// Whether session `id` lives in this process (with replicas, another may hold it).
+    pub fn is_local(&self, id: &SessionId) -> bool {
+        self.entries.contains_key(id)
+    }
+
     /// Every live session's id, at this moment.
     pub fn ids(&self) -> Vec<SessionId> {
         self.entries.iter().map(|entry| *entry.key()).collect()

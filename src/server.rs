@@ -158,6 +158,7 @@ impl McpServerBuilder {
                 Cluster::start(
                     url,
                     &self.config.redis_key_prefix,
+                    (self.config.outbound_queue, self.config.outbound_queue_bytes),
                     sessions.clone(),
                     &runtime,
                 )

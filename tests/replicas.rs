@@ -241,3 +241,159 @@ async fn a_list_change_on_one_replica_reaches_sessions_on_the_others() {
         .await
         .is_none());
 }
+
+/// Streamable HTTP handshake sessions through the balancer: each request of a session
+/// may land on any replica, its answers come back through the one it reached.
+#[actix_web::test]
+async fn sdk_clients_over_streamable_sessions_through_a_round_robin_balancer() {
+    let redis = RedisServer::start();
+    let replicas = [
+        replica(&redis.url()).await,
+        replica(&redis.url()).await,
+        replica(&redis.url()).await,
+    ];
+    let ports: Vec<u16> = replicas
+        .iter()
+        .map(|r| {
+            r.base_url
+                .rsplit(':')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .expect("port")
+        })
+        .collect();
+    let balancer = Haproxy::start(&ports);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = common::run_interop_client(
+        "Python SDK client",
+        &root.join("target/test-deps/venv/bin/python"),
+        &root.join("tests/clients/python/sse_client_check.py"),
+        &format!("{}/mcp", balancer.url()),
+        &[
+            "--transport",
+            "streamable-http",
+            "--api",
+            "session",
+            "--sessions",
+            "12",
+            "--calls",
+            "8",
+        ],
+    )
+    .await;
+    assert!(out.contains("12 sessions"), "{out}");
+    let out = common::run_interop_client(
+        "TypeScript SDK client",
+        &root.join("scripts/node"),
+        &root.join("tests/clients/typescript/check.mjs"),
+        &format!("{}/mcp", balancer.url()),
+        &[
+            "--transport",
+            "streamable-http",
+            "--sessions",
+            "12",
+            "--calls",
+            "8",
+        ],
+    )
+    .await;
+    assert!(out.contains("12 sessions"), "{out}");
+    assert!(
+        out.contains("mcp-session-id present (12 distinct)"),
+        "{out}"
+    );
+    drop(replicas);
+}
+
+#[actix_web::test]
+async fn a_streamable_session_is_served_through_another_replica() {
+    use common::streamable_client::{EventReader, StreamableClient};
+    let redis = RedisServer::start();
+    let (a, b) = (replica(&redis.url()).await, replica(&redis.url()).await);
+    let mut client = StreamableClient::new(&format!("{}/mcp", a.base_url));
+    client.initialize("2025-11-25").await;
+    client.url = format!("{}/mcp", b.base_url);
+
+    // A call through B, answered by A's session, comes back on B's response.
+    let answer = client
+        .call_tool(json!(1), "echo", json!({"message": "through b"}))
+        .await;
+    assert_eq!(
+        answer["result"]["content"][0]["text"], "through b",
+        "{answer}"
+    );
+
+    // The standalone stream held on B carries what A's session sends, with A's ids.
+    let response = client.get_builder().send().await.expect("GET via B");
+    assert_eq!(response.status(), 200);
+    let mut events = EventReader::new(response);
+    let prime = events
+        .next(Duration::from_secs(5))
+        .await
+        .expect("the priming event");
+    assert!(prime.data.is_empty() && prime.id.is_some(), "{prime:?}");
+    let added = actix_mcp::Tool::new(
+        "added_on_a",
+        "Exists on replica A only",
+        |_: actix_mcp::prompt::NoArguments, _ctx| async { "a" },
+    );
+    a.mcp.add_tool(added).expect("a new tool");
+    let changed = events
+        .next(Duration::from_secs(5))
+        .await
+        .expect("the list change");
+    assert!(
+        changed.data.contains("notifications/tools/list_changed"),
+        "{changed:?}"
+    );
+    let last_id = changed.id.clone().expect("an event id");
+    drop(events);
+
+    // Resuming through B after the client went away: A replays what came after.
+    a.mcp.remove_tool("added_on_a");
+    let resumed = client
+        .get_builder()
+        .header("last-event-id", prime.id.clone().expect("id"))
+        .send()
+        .await
+        .expect("GET with Last-Event-ID via B");
+    let mut replay = EventReader::new(resumed);
+    let again = replay
+        .next(Duration::from_secs(5))
+        .await
+        .expect("a replayed event");
+    assert_eq!(
+        again.id.as_deref(),
+        Some(last_id.as_str()),
+        "replayed once, in order"
+    );
+    let removed = replay
+        .next(Duration::from_secs(5))
+        .await
+        .expect("the next change");
+    assert!(removed.data.contains("list_changed"), "{removed:?}");
+    drop(replay);
+
+    // DELETE through B ends the session on A.
+    let deleted = reqwest::Client::new()
+        .delete(&client.url)
+        .header("mcp-session-id", client.session_id.clone().expect("id"))
+        .header("mcp-protocol-version", "2025-11-25")
+        .send()
+        .await
+        .expect("DELETE via B");
+    assert_eq!(deleted.status(), 200);
+    let mcp = a.mcp.clone();
+    assert!(
+        eventually(Duration::from_secs(5), || {
+            let mcp = mcp.clone();
+            async move { mcp.session_count().await == 0 }
+        })
+        .await,
+        "A's session ended"
+    );
+    let after = client
+        .post(&json!({"jsonrpc": "2.0", "id": 9, "method": "ping"}))
+        .await;
+    assert_eq!(after.status(), 404);
+}

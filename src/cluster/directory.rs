@@ -128,6 +128,8 @@ pub(super) async fn keep_alive(cluster: Arc<Cluster>) {
         if alive.is_none() {
             continue;
         }
+        // Responses relayed from a replica that died would otherwise stay open.
+        cluster.drop_orphans(&mut redis).await;
         beat += 1;
         if beat.is_multiple_of(beats_per_refresh) && cluster.subscribed.load(Ordering::Acquire) {
             refresh_sessions(&cluster, &mut redis).await;

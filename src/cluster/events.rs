@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-use super::{within, Cluster};
+use super::Cluster;
 use crate::registry::Broadcast;
 use crate::session::{ListKind, ServerEvent};
 
@@ -60,16 +60,7 @@ impl Cluster {
         };
         let cluster = Arc::clone(self);
         self.runtime.spawn(async move {
-            let Some(mut redis) = cluster.commands() else {
-                return;
-            };
-            let _: Option<i64> = within(
-                redis::cmd("PUBLISH")
-                    .arg(cluster.events_channel())
-                    .arg(payload)
-                    .query_async(&mut redis),
-            )
-            .await;
+            cluster.publish(&cluster.events_channel(), payload).await;
         });
     }
 

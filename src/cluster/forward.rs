@@ -1,9 +1,12 @@
-//! Forwarded deliveries: a legacy POST for a session another replica holds.
+//! Forwarded deliveries: what a client sent for a session another replica holds — a
+//! legacy POST, a Streamable POST (one message or a batch), a GET, a DELETE.
 //!
-//! Channels: `<prefix>:inbox:<replica>` carries [`Inbound`] messages to the replica
-//! holding the session; `<prefix>:reply:<replica>` carries each [`Reply`] back to the
-//! replica whose client is waiting. One subscription per replica listens on both (and
-//! on the events channel of [`super::events`]), re-made after every fault.
+//! Channels: `<prefix>:inbox:<replica>` carries an [`InboxMessage`] to the replica
+//! holding the session (a delivery, or word that a relayed response's client went
+//! away); `<prefix>:reply:<replica>` carries each [`Reply`] back to the replica whose
+//! client is waiting; a forwarded POST's or GET's response follows as frames
+//! ([`super::relay`]). One subscription per replica listens on its inbox, replies and
+//! frames and on the events channel of [`super::events`], re-made after every fault.
 //!
 //! Owns: the wire form of a forward and the waiting for its reply. Must not: parse
 //! MCP messages beyond JSON-RPC (the session does) or answer HTTP.
@@ -15,65 +18,140 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::oneshot;
+use tokio_util::sync::CancellationToken;
 
 use super::directory::Owner;
 use super::{within, Cluster};
 use crate::access::Principal;
-use crate::protocol::Message;
+use crate::protocol::{Message, ProtocolVersion, RequestId};
 use crate::registry::RouteError;
-use crate::session::{Envelope, SessionId};
+use crate::session::{Envelope, EventSink, Refusal, SessionId};
 
-/// How long a forwarded POST waits for its owner's reply before it is a 503.
+/// How long a forwarded request waits for its owner's reply before it is a 503.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// How a forward ended, as the owner tells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum Forwarded {
-    /// The session took the message (the POST is answered 202).
-    Delivered,
-    /// The owner has no such session for that principal (404).
-    Unknown,
-}
-
-/// Why a POST could not be forwarded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a delivery could not be forwarded.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ForwardError {
-    /// No live replica holds the session: 404, the client starts over.
+    /// No live replica holds the session (for this principal): 404, start over.
     UnknownSession,
+    /// The owner's session would not take it, as it would say locally.
+    Refused(Refusal),
     /// Redis is unreachable or the owner did not answer in time: 503.
     Unavailable,
 }
 
-/// A message for a session on the replica that receives it.
+/// An [`Envelope`] on the wire; each response stream is named by its number on the
+/// sending replica.
 #[derive(Serialize, Deserialize)]
-struct Inbound {
-    /// The replica waiting for the reply.
-    from: String,
-    /// Its number for this forward.
-    correlation: u64,
-    session: String,
-    /// The POST's principal: the owner checks it like a local POST's.
-    principal: Option<String>,
-    /// The JSON-RPC message, as the client sent it.
-    message: Value,
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum WireEnvelope {
+    Legacy {
+        message: Value,
+    },
+    Post {
+        message: Value,
+        protocol_version: Option<String>,
+        stream: Option<u64>,
+    },
+    PostBatch {
+        messages: Vec<Value>,
+        protocol_version: Option<String>,
+        stream: u64,
+    },
+    OpenStream {
+        last_event_id: Option<String>,
+        protocol_version: Option<String>,
+        stream: u64,
+    },
+    Terminate {
+        protocol_version: Option<String>,
+    },
 }
 
-/// The owner's outcome for one [`Inbound`].
+/// What a replica's inbox carries.
 #[derive(Serialize, Deserialize)]
-struct Reply {
+#[serde(tag = "type", rename_all = "snake_case")]
+enum InboxMessage {
+    /// A client action for one of the receiver's sessions.
+    Deliver {
+        /// The replica waiting for the reply.
+        from: String,
+        /// Its number for this forward.
+        correlation: u64,
+        session: String,
+        /// The request's principal: the owner checks it like a local request's.
+        principal: Option<String>,
+        envelope: WireEnvelope,
+    },
+    /// The client of relayed stream `stream` (held on `from`) went away.
+    Close { from: String, stream: u64 },
+}
+
+/// The owner's outcome for one delivery.
+#[derive(Serialize, Deserialize)]
+pub(super) struct Reply {
     correlation: u64,
-    outcome: Forwarded,
+    outcome: Outcome,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum Outcome {
+    Delivered,
+    Unknown,
+    Refused(WireRefusal),
+}
+
+/// A [`Refusal`] on the wire.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum WireRefusal {
+    WrongTransport,
+    BatchNotAllowed(Option<String>),
+    UnknownEventId,
+    DuplicateRequestId(RequestId),
+}
+
+fn version_out(version: Option<ProtocolVersion>) -> Option<String> {
+    version.map(|v| v.as_str().to_owned())
+}
+
+fn version_in(version: Option<String>) -> Option<ProtocolVersion> {
+    version.as_deref().and_then(ProtocolVersion::parse)
+}
+
+impl From<&Refusal> for WireRefusal {
+    fn from(refusal: &Refusal) -> WireRefusal {
+        match refusal {
+            Refusal::WrongTransport => WireRefusal::WrongTransport,
+            Refusal::BatchNotAllowed(v) => WireRefusal::BatchNotAllowed(version_out(*v)),
+            Refusal::UnknownEventId => WireRefusal::UnknownEventId,
+            Refusal::DuplicateRequestId(id) => WireRefusal::DuplicateRequestId(id.clone()),
+        }
+    }
+}
+
+impl From<WireRefusal> for Refusal {
+    fn from(refusal: WireRefusal) -> Refusal {
+        match refusal {
+            WireRefusal::WrongTransport => Refusal::WrongTransport,
+            WireRefusal::BatchNotAllowed(v) => Refusal::BatchNotAllowed(version_in(v)),
+            WireRefusal::UnknownEventId => Refusal::UnknownEventId,
+            WireRefusal::DuplicateRequestId(id) => Refusal::DuplicateRequestId(id),
+        }
+    }
 }
 
 impl Cluster {
-    /// Hands `message` to session `id` on whichever live replica holds it; resolves
-    /// once that replica's session has taken it (the guarantee a local POST's 202 has).
+    /// Hands `envelope` to session `id` on whichever live replica holds it; resolves
+    /// once that replica's session has taken it (the guarantee a local delivery has).
+    /// Its response streams are fed from the owner from then on.
     pub async fn forward(
-        &self,
+        self: &Arc<Self>,
         id: &SessionId,
         principal: &Option<Principal>,
-        message: &Message,
+        envelope: Envelope,
     ) -> Result<(), ForwardError> {
         if !self.subscribed.load(Ordering::Acquire) {
             return Err(ForwardError::Unavailable); // no reply could reach us
@@ -82,40 +160,81 @@ impl Cluster {
             Owner::Replica(owner) => owner,
             Owner::Nobody => return Err(ForwardError::UnknownSession),
         };
+        let mut held = None;
+        let mut hold = |sink: EventSink| {
+            let stream = self.hold(sink, &owner);
+            held = Some(stream);
+            stream
+        };
+        let envelope = match envelope {
+            Envelope::Legacy(message) => WireEnvelope::Legacy {
+                message: message.to_value(),
+            },
+            Envelope::Post {
+                message,
+                protocol_version,
+                reply,
+            } => WireEnvelope::Post {
+                message: message.to_value(),
+                protocol_version: version_out(protocol_version),
+                stream: reply.map(&mut hold),
+            },
+            Envelope::PostBatch {
+                messages,
+                protocol_version,
+                reply,
+            } => WireEnvelope::PostBatch {
+                messages: messages.iter().map(Message::to_value).collect(),
+                protocol_version: version_out(protocol_version),
+                stream: hold(reply),
+            },
+            Envelope::OpenStream {
+                last_event_id,
+                protocol_version,
+                sink,
+            } => WireEnvelope::OpenStream {
+                last_event_id,
+                protocol_version: version_out(protocol_version),
+                stream: hold(sink),
+            },
+            Envelope::Terminate { protocol_version } => WireEnvelope::Terminate {
+                protocol_version: version_out(protocol_version),
+            },
+        };
         let correlation = self.correlation();
-        let inbound = Inbound {
+        let message = InboxMessage::Deliver {
             from: self.replica.clone(),
             correlation,
             session: id.to_string(),
             principal: principal.as_ref().map(|p| p.0.to_string()),
-            message: message.to_value(),
+            envelope,
         };
-        let payload = serde_json::to_string(&inbound).map_err(|_| ForwardError::Unavailable)?;
         let (reply, replied) = oneshot::channel();
         self.pending.insert(correlation, reply);
-        let outcome = self.publish_and_wait(&owner, payload, replied).await;
+        let outcome = match serde_json::to_string(&message) {
+            Ok(payload) => self.publish_and_wait(&owner, payload, replied).await,
+            Err(_) => None,
+        };
         self.pending.remove(&correlation);
-        match outcome {
-            Some(Forwarded::Delivered) => Ok(()),
-            Some(Forwarded::Unknown) => Err(ForwardError::UnknownSession),
-            None => Err(ForwardError::Unavailable),
+        let refused = match outcome {
+            Some(Outcome::Delivered) => return Ok(()),
+            Some(Outcome::Unknown) => ForwardError::UnknownSession,
+            Some(Outcome::Refused(refusal)) => ForwardError::Refused(refusal.into()),
+            None => ForwardError::Unavailable,
+        };
+        if let Some(stream) = held {
+            self.unhold(stream); // the response is the error instead
         }
+        Err(refused)
     }
 
     async fn publish_and_wait(
         &self,
         owner: &str,
         payload: String,
-        replied: oneshot::Receiver<Forwarded>,
-    ) -> Option<Forwarded> {
-        let mut redis = self.commands()?;
-        let receivers: i64 = within(
-            redis::cmd("PUBLISH")
-                .arg(self.key("inbox", owner))
-                .arg(payload)
-                .query_async(&mut redis),
-        )
-        .await?;
+        replied: oneshot::Receiver<Outcome>,
+    ) -> Option<Outcome> {
+        let receivers = self.publish(&self.key("inbox", owner), payload).await?;
         if receivers == 0 {
             // Alive a moment ago, not listening now (restarting, or cut off from Redis).
             return None;
@@ -126,41 +245,112 @@ impl Cluster {
             .ok()
     }
 
-    /// Delivers one forwarded message to the local session and replies to its sender.
-    async fn deliver_forwarded(self: Arc<Self>, inbound: Inbound) {
-        let outcome = match (
-            inbound.session.parse::<SessionId>(),
-            Message::from_value(inbound.message),
-        ) {
-            (Ok(id), Ok(message)) => {
-                let principal = inbound.principal.map(|p| Principal(p.into()));
-                match self
-                    .sessions
-                    .deliver(&id, &principal, Envelope::Legacy(message))
-                    .await
-                {
-                    Ok(()) => Forwarded::Delivered,
-                    Err(RouteError::UnknownSession | RouteError::Refused(_)) => Forwarded::Unknown,
-                }
-            }
-            // Another replica validated it before forwarding: not ours to explain.
-            _ => Forwarded::Unknown,
-        };
-        let reply = Reply {
-            correlation: inbound.correlation,
-            outcome,
-        };
-        let (Some(mut redis), Ok(payload)) = (self.commands(), serde_json::to_string(&reply))
-        else {
-            return;
-        };
-        let _: Option<i64> = within(
+    /// PUBLISH, returning how many replicas heard it (`None`: Redis did not answer).
+    pub(super) async fn publish(&self, channel: &str, payload: String) -> Option<i64> {
+        let mut redis = self.commands()?;
+        within(
             redis::cmd("PUBLISH")
-                .arg(self.key("reply", &inbound.from))
+                .arg(channel)
                 .arg(payload)
                 .query_async(&mut redis),
         )
-        .await;
+        .await
+    }
+
+    /// Tells `owner` that the client of relayed stream `stream` went away.
+    pub(super) async fn tell_closed(&self, owner: &str, stream: u64) {
+        let close = InboxMessage::Close {
+            from: self.replica.clone(),
+            stream,
+        };
+        if let Ok(payload) = serde_json::to_string(&close) {
+            self.publish(&self.key("inbox", owner), payload).await;
+        }
+    }
+
+    /// Delivers one forwarded envelope to the local session, replies to its sender,
+    /// and relays the response streams it names.
+    async fn deliver_forwarded(
+        self: Arc<Self>,
+        from: String,
+        correlation: u64,
+        session: String,
+        principal: Option<String>,
+        envelope: WireEnvelope,
+    ) {
+        let (queue_items, queue_bytes) = self.queue;
+        let mut relayed = None;
+        let mut local_queue = |stream: u64| {
+            let (sink, events) = EventSink::channel(queue_items, queue_bytes);
+            relayed = Some((stream, events));
+            sink
+        };
+        let parsed: Option<Envelope> = (|| {
+            Some(match envelope {
+                WireEnvelope::Legacy { message } => {
+                    Envelope::Legacy(Message::from_value(message).ok()?)
+                }
+                WireEnvelope::Post {
+                    message,
+                    protocol_version,
+                    stream,
+                } => Envelope::Post {
+                    message: Message::from_value(message).ok()?,
+                    protocol_version: version_in(protocol_version),
+                    reply: stream.map(&mut local_queue),
+                },
+                WireEnvelope::PostBatch {
+                    messages,
+                    protocol_version,
+                    stream,
+                } => Envelope::PostBatch {
+                    messages: messages
+                        .into_iter()
+                        .map(Message::from_value)
+                        .collect::<Result<_, _>>()
+                        .ok()?,
+                    protocol_version: version_in(protocol_version),
+                    reply: local_queue(stream),
+                },
+                WireEnvelope::OpenStream {
+                    last_event_id,
+                    protocol_version,
+                    stream,
+                } => Envelope::OpenStream {
+                    last_event_id,
+                    protocol_version: version_in(protocol_version),
+                    sink: local_queue(stream),
+                },
+                WireEnvelope::Terminate { protocol_version } => Envelope::Terminate {
+                    protocol_version: version_in(protocol_version),
+                },
+            })
+        })();
+        let outcome = match (session.parse::<SessionId>(), parsed) {
+            (Ok(id), Some(envelope)) => {
+                let principal = principal.map(|p| Principal(p.into()));
+                match self.sessions.deliver(&id, &principal, envelope).await {
+                    Ok(()) => Outcome::Delivered,
+                    Err(RouteError::UnknownSession) => Outcome::Unknown,
+                    Err(RouteError::Refused(refusal)) => Outcome::Refused((&refusal).into()),
+                }
+            }
+            // The sending replica parsed it before forwarding: not ours to explain.
+            _ => Outcome::Unknown,
+        };
+        let delivered = matches!(outcome, Outcome::Delivered);
+        let reply = Reply {
+            correlation,
+            outcome,
+        };
+        if let Ok(payload) = serde_json::to_string(&reply) {
+            self.publish(&self.key("reply", &from), payload).await;
+        }
+        if let (true, Some((stream, events))) = (delivered, relayed) {
+            let stop = CancellationToken::new();
+            self.relays.insert((from.clone(), stream), stop.clone());
+            self.relay(from, stream, events, stop);
+        }
     }
 
     /// An owner's reply to one of our forwards.
@@ -169,19 +359,50 @@ impl Cluster {
             let _ = waiter.send(reply.outcome);
         }
     }
+
+    fn inbox(self: &Arc<Self>, message: InboxMessage) {
+        match message {
+            InboxMessage::Deliver {
+                from,
+                correlation,
+                session,
+                principal,
+                envelope,
+            } => {
+                // Its session may make it wait (backpressure): not the loop.
+                self.runtime.spawn(Arc::clone(self).deliver_forwarded(
+                    from,
+                    correlation,
+                    session,
+                    principal,
+                    envelope,
+                ));
+            }
+            InboxMessage::Close { from, stream } => {
+                if let Some((_, stop)) = self.relays.remove(&(from, stream)) {
+                    stop.cancel();
+                }
+            }
+        }
+    }
 }
 
-/// Keeps this replica subscribed to its inbox and reply channels, re-subscribing after
-/// every fault, for as long as the process runs.
+/// Keeps this replica subscribed to its channels, re-subscribing after every fault,
+/// for as long as the process runs.
 pub(super) async fn listen(cluster: Arc<Cluster>) {
     let inbox = cluster.key("inbox", &cluster.replica);
     let replies = cluster.key("reply", &cluster.replica);
+    let frames = cluster.key("frames", &cluster.replica);
     let events = cluster.events_channel();
     let mut delay = Duration::from_millis(100);
     loop {
         match cluster.client.get_async_pubsub().await {
             Ok(mut pubsub) => {
-                if pubsub.subscribe(&[&inbox, &replies, &events]).await.is_ok() {
+                if pubsub
+                    .subscribe(&[&inbox, &replies, &frames, &events])
+                    .await
+                    .is_ok()
+                {
                     cluster.subscribed.store(true, Ordering::Release);
                     delay = Duration::from_millis(100);
                     tracing::info!(replica = %cluster.replica, "listening for forwarded messages");
@@ -202,10 +423,13 @@ pub(super) async fn listen(cluster: Arc<Cluster>) {
                             continue;
                         };
                         let channel = message.get_channel_name();
-                        if channel == inbox {
-                            if let Ok(inbound) = serde_json::from_str::<Inbound>(&payload) {
-                                // Its session may make it wait (backpressure): not the loop.
-                                tokio::spawn(Arc::clone(&cluster).deliver_forwarded(inbound));
+                        if channel == frames {
+                            if let Ok(frame) = serde_json::from_str(&payload) {
+                                cluster.framed(frame);
+                            }
+                        } else if channel == inbox {
+                            if let Ok(message) = serde_json::from_str(&payload) {
+                                cluster.inbox(message);
                             }
                         } else if channel == events {
                             if let Ok(announced) = serde_json::from_str(&payload) {

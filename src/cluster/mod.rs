@@ -9,14 +9,17 @@
 //!   released when the session ends. Each replica also keeps a short-lived liveness
 //!   key, so an owner that died is known as gone within seconds, not at its
 //!   sessions' TTL.
-//! - **Forwarding** ([`forward`]): a POST that reaches a replica which does not hold
-//!   the session is published to the owner's inbox channel; the owner hands it to the
-//!   session exactly as a local POST would and publishes the outcome on the sender's
-//!   reply channel; only then is the POST answered (`202`, as locally: the owner holds
-//!   it). No owner, or a dead one: `404`, so the client starts over. Redis unreachable,
-//!   or no reply in time: `503`. Pub/sub rather than streams: a forward is answered
-//!   within its POST or not at all, so there is nothing to keep for a replica that is
-//!   not listening, and a round trip costs one PUBLISH each way.
+//! - **Forwarding** ([`forward`]): a request (legacy POST, Streamable POST, GET or
+//!   DELETE) that reaches a replica which does not hold the session is published to
+//!   the owner's inbox channel; the owner hands it to the session exactly as a local
+//!   request would and publishes the outcome on the sender's reply channel; only then
+//!   is the request answered (`202` for a legacy POST, as locally: the owner holds
+//!   it). What the session writes to a forwarded POST's or GET's response is relayed
+//!   back item by item ([`relay`]). No owner, or a dead one: `404`, so the client
+//!   starts over. Redis unreachable, or no reply in time: `503`. Pub/sub rather than
+//!   streams: a forward is answered within its request or not at all, so there is
+//!   nothing to keep for a replica that is not listening, and a round trip costs one
+//!   PUBLISH each way.
 //! - **Fan-out** ([`events`]): resource updates and list changes made on one replica
 //!   are announced on a shared channel, and every other replica broadcasts them to
 //!   its sessions and subscription streams.
@@ -31,6 +34,7 @@
 mod directory;
 mod events;
 mod forward;
+mod relay;
 
 use dashmap::DashMap;
 use redis::aio::ConnectionManager;
@@ -38,13 +42,14 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::oneshot;
+use tokio_util::sync::CancellationToken;
 
 use crate::registry::{Registry, SessionDirectory};
 use actix::Addr;
 
 pub use directory::ClaimError;
 pub use forward::ForwardError;
-use forward::Forwarded;
+use forward::Outcome;
 
 /// How long one Redis command may take before the work that needs it fails.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
@@ -65,7 +70,15 @@ pub struct Cluster {
     /// The last heartbeat reached Redis: other replicas count this one as alive.
     heartbeat: AtomicBool,
     /// Forwards of ours waiting for their owner's outcome, by correlation number.
-    pending: DashMap<u64, oneshot::Sender<Forwarded>>,
+    pending: DashMap<u64, oneshot::Sender<Outcome>>,
+    /// Responses held here whose session is on another replica, by stream number.
+    relayed: DashMap<u64, relay::Relayed>,
+    /// Streams of our sessions relayed to other replicas, by (replica, its stream
+    /// number): fired when that replica's client goes away.
+    relays: DashMap<(String, u64), CancellationToken>,
+    /// The bounds of a session's outbound queue (items, bytes), for the queues of
+    /// forwarded streams.
+    queue: (usize, usize),
     /// The next correlation number.
     next_correlation: AtomicU64,
     /// This replica's sessions: where messages forwarded to us are delivered.
@@ -82,6 +95,7 @@ impl Cluster {
     pub(crate) fn start(
         url: &str,
         prefix: &str,
+        queue: (usize, usize),
         sessions: SessionDirectory,
         runtime: &tokio::runtime::Handle,
     ) -> Result<Arc<Cluster>, redis::RedisError> {
@@ -93,6 +107,9 @@ impl Cluster {
             subscribed: AtomicBool::new(false),
             heartbeat: AtomicBool::new(false),
             pending: DashMap::new(),
+            relayed: DashMap::new(),
+            relays: DashMap::new(),
+            queue,
             next_correlation: AtomicU64::new(1),
             sessions,
             registry: OnceLock::new(),

@@ -3,8 +3,8 @@
 //! and `/readyz` are for balancers — and goes
 //! the same way: [`extract::Admitted`] (Host, Origin, bearer token), the MCP headers
 //! ([`extract::McpHeaders`]), the body ([`body::read`]), then an
-//! [`crate::session::Envelope`] handed to the session through the registry's
-//! directory. What sessions write comes back as JSON or as SSE ([`event_stream`]);
+//! [`crate::session::Envelope`] handed to the session ([`deliver`]: through the
+//! registry's directory, or to the replica holding it). What sessions write comes back as JSON or as SSE ([`event_stream`]);
 //! every refusal is a [`error::TransportError`].
 //!
 //! Owns: routes, status codes, headers, body limits. Must not: interpret MCP methods
@@ -24,14 +24,39 @@ pub mod streamable;
 
 use actix_web::web;
 
-use crate::session::{EventSink, EventStream};
+use crate::access::Principal;
+use crate::cluster::ForwardError;
+use crate::session::{Envelope, EventSink, EventStream, SessionId};
 use crate::state::ServerState;
+use error::TransportError;
 
 /// Adds every MCP route (Streamable HTTP and legacy HTTP+SSE) to the current scope.
 pub(crate) fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<ServerState>) {
     streamable::mount(cfg, state);
     sse::mount(cfg, state);
     health::mount(cfg, state);
+}
+
+/// Hands `envelope` to session `id`: here when this process holds it, else (with
+/// replicas sharing Redis) on the replica that does. Resolves once the session has
+/// taken it; every failure is the answer to send.
+pub(crate) async fn deliver(
+    state: &ServerState,
+    id: &SessionId,
+    principal: &Option<Principal>,
+    envelope: Envelope,
+) -> Result<(), TransportError> {
+    match &state.cluster {
+        Some(cluster) if !state.sessions.is_local(id) => cluster
+            .forward(id, principal, envelope)
+            .await
+            .map_err(|e| match e {
+                ForwardError::UnknownSession => TransportError::SessionNotFound,
+                ForwardError::Refused(refusal) => TransportError::Refused(refusal),
+                ForwardError::Unavailable => TransportError::DirectoryUnavailable,
+            }),
+        _ => Ok(state.sessions.deliver(id, principal, envelope).await?),
+    }
 }
 
 /// A new outbound queue (a stream's body and the session's end of it), bounded by the

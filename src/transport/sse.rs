@@ -12,9 +12,7 @@ use super::body::{self, Incoming};
 use super::error::TransportError;
 use super::extract::Admitted;
 use super::open::open_legacy_stream;
-use crate::cluster::ForwardError;
 use crate::protocol::ParseFailure;
-use crate::registry::RouteError;
 use crate::session::{Envelope, SessionId};
 use crate::state::ServerState;
 
@@ -93,31 +91,12 @@ pub async fn post_message(
         Incoming::Single(message) => message,
         Incoming::Batch(_) => return Err(ParseFailure::batch_not_accepted().into()),
     };
-    // Kept for a forward to another replica: the local delivery consumes the message.
-    let for_forward = state
-        .cluster
-        .as_ref()
-        .map(|cluster| (cluster, message.clone()));
-    match state
-        .sessions
-        .deliver(&id, &principal, Envelope::Legacy(message))
+    super::deliver(&state, &id, &principal, Envelope::Legacy(message))
         .await
-    {
-        Ok(()) => {}
-        // Not ours: with replicas, another may hold it.
-        Err(RouteError::UnknownSession) if for_forward.is_some() => {
-            if let Some((cluster, message)) = for_forward {
-                cluster
-                    .forward(&id, &principal, &message)
-                    .await
-                    .map_err(|e| match e {
-                        ForwardError::UnknownSession => TransportError::SessionNotFound,
-                        ForwardError::Unavailable => TransportError::DirectoryUnavailable,
-                    })?;
-            }
-        }
-        // A Streamable session's id is no legacy session: every failure is "not found".
-        Err(_) => return Err(TransportError::SessionNotFound),
-    }
+        .map_err(|e| match e {
+            // A Streamable session's id is no legacy session: "not found" too.
+            TransportError::Refused(_) => TransportError::SessionNotFound,
+            other => other,
+        })?;
     Ok(HttpResponse::Accepted().body("Accepted"))
 }

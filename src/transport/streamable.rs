@@ -173,7 +173,7 @@ pub async fn post(
                 protocol_version: version,
                 reply: Some(sink),
             };
-            state.sessions.deliver(&id, &principal, envelope).await?;
+            super::deliver(&state, &id, &principal, envelope).await?;
             Ok(answer_from(&req, &state, answers).await)
         }
         (_, Some(id)) => {
@@ -182,7 +182,7 @@ pub async fn post(
                 protocol_version: version,
                 reply: None,
             };
-            state.sessions.deliver(&id, &principal, envelope).await?;
+            super::deliver(&state, &id, &principal, envelope).await?;
             Ok(HttpResponse::Accepted().finish())
         }
     }
@@ -205,7 +205,7 @@ async fn initialize(
         protocol_version: version,
         reply: Some(sink),
     };
-    state.sessions.deliver(&id, &principal, envelope).await?;
+    super::deliver(state, &id, &principal, envelope).await?;
     let mut response = match answers.first().await {
         Some(StreamItem::Json(body)) => {
             // A failed initialize stops its session: hand out no id for it.
@@ -247,7 +247,7 @@ async fn post_batch(
         protocol_version: version,
         reply: sink,
     };
-    state.sessions.deliver(&id, &principal, envelope).await?;
+    super::deliver(state, &id, &principal, envelope).await?;
     if has_requests {
         Ok(answer_from(req, state, answers).await)
     } else {
@@ -276,7 +276,7 @@ pub async fn get(
         protocol_version: version,
         sink,
     };
-    state.sessions.deliver(&id, &principal, envelope).await?;
+    super::deliver(&state, &id, &principal, envelope).await?;
     // The session queued a priming event (2025-11-25+) before it said yes.
     Ok(match events.ready_item() {
         Some(first) => event_stream::starting_with(&req, &state, first, events),
@@ -295,7 +295,7 @@ pub async fn delete(
     let envelope = Envelope::Terminate {
         protocol_version: version,
     };
-    state.sessions.deliver(&id, &principal, envelope).await?;
+    super::deliver(&state, &id, &principal, envelope).await?;
     Ok(HttpResponse::Ok().finish())
 }
 

@@ -190,11 +190,14 @@ impl Handler<Register> for Registry {
     }
 }
 
-/// A session stopped; its id answers 404 from now on.
+/// A session stopped; its id answers 404 here from now on.
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct Unregister {
     pub id: SessionId,
+    /// It stopped because this replica shuts down: with replicas, its saved state stays
+    /// in Redis for another replica to adopt it. Otherwise it ended for good.
+    pub handed_over: bool,
 }
 
 impl Handler<Unregister> for Registry {
@@ -206,7 +209,7 @@ impl Handler<Unregister> for Registry {
             // Not awaited here: the registry never waits on I/O; until it lands the
             // other replicas forward to us and hear "unknown".
             let cluster = Arc::clone(cluster);
-            actix::spawn(async move { cluster.release(msg.id).await });
+            actix::spawn(async move { cluster.release(msg.id, msg.handed_over).await });
         }
         self.wake_shutdown_waiters_if_empty();
     }

@@ -159,6 +159,7 @@ impl McpServerBuilder {
                     url,
                     &self.config.redis_key_prefix,
                     (self.config.outbound_queue, self.config.outbound_queue_bytes),
+                    self.config.session_idle_ttl,
                     sessions.clone(),
                     &runtime,
                 )

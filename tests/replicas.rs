@@ -327,6 +327,12 @@ async fn a_streamable_session_is_served_through_another_replica() {
     let response = client.get_builder().send().await.expect("GET via B");
     assert_eq!(response.status(), 200);
     let mut events = EventReader::new(response);
+    let retry = events.next(Duration::from_secs(5)).await.expect("retry:");
+    assert_eq!(
+        retry.retry,
+        Some(3000),
+        "the stream starts as it would on A: {retry:?}"
+    );
     let prime = events
         .next(Duration::from_secs(5))
         .await
@@ -396,4 +402,214 @@ async fn a_streamable_session_is_served_through_another_replica() {
         .post(&json!({"jsonrpc": "2.0", "id": 9, "method": "ping"}))
         .await;
     assert_eq!(after.status(), 404);
+}
+
+#[actix_web::test]
+async fn a_streamable_session_goes_on_after_its_replica_shuts_down() {
+    use common::streamable_client::StreamableClient;
+    let redis = RedisServer::start();
+    let (a, b) = (replica(&redis.url()).await, replica(&redis.url()).await);
+    let mut client = StreamableClient::new(&format!("{}/mcp", a.base_url));
+    client.initialize("2025-11-25").await;
+    let set = client
+        .request(json!(1), "logging/setLevel", json!({"level": "error"}))
+        .await;
+    assert!(set.get("result").is_some(), "{set}");
+    let session = client.session_id.clone();
+    a.mcp.shutdown(Duration::from_millis(100)).await;
+
+    // B adopts it at its next request: same id, same terms, no new handshake.
+    client.url = format!("{}/mcp", b.base_url);
+    let served = eventually(Duration::from_secs(10), || {
+        let client = &client;
+        async move {
+            let answer = client
+                .post(&json!({"jsonrpc": "2.0", "id": "probe", "method": "ping"}))
+                .await;
+            answer.status() == 200
+        }
+    })
+    .await;
+    assert!(served, "B serves the session once A is gone");
+    let answer = client
+        .call_tool(json!(2), "echo", json!({"message": "on b now"}))
+        .await;
+    assert_eq!(
+        answer["result"]["content"][0]["text"], "on b now",
+        "{answer}"
+    );
+    assert_eq!(client.session_id, session);
+    assert_eq!(b.mcp.session_count().await, 1, "B holds it now");
+
+    // A session that ended for good is not brought back.
+    let deleted = reqwest::Client::new()
+        .delete(&client.url)
+        .header("mcp-session-id", session.clone().expect("id"))
+        .header("mcp-protocol-version", "2025-11-25")
+        .send()
+        .await
+        .expect("DELETE");
+    assert_eq!(deleted.status(), 200);
+    let c = replica(&redis.url()).await;
+    client.url = format!("{}/mcp", c.base_url);
+    let gone = eventually(Duration::from_secs(5), || {
+        let client = &client;
+        async move {
+            client
+                .post(&json!({"jsonrpc": "2.0", "id": "late", "method": "ping"}))
+                .await
+                .status()
+                == 404
+        }
+    })
+    .await;
+    assert!(gone, "a deleted session stays deleted on every replica");
+}
+
+/// The real binary as a replica, its log in a file; SIGKILLed when dropped.
+struct BinaryReplica {
+    child: std::process::Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl BinaryReplica {
+    async fn start(redis: &str) -> BinaryReplica {
+        let port = common::services::free_port();
+        let log = std::env::temp_dir().join(format!("actix-mcp-replica-{port}.log"));
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_actix-mcp"))
+            .args(["--port", &port.to_string(), "--redis-url", redis])
+            .args(["--log", "info", "--workers", "2"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("log file"))
+            .spawn()
+            .expect("start the actix-mcp binary");
+        let url = format!("http://127.0.0.1:{port}/readyz");
+        let ready = eventually(Duration::from_secs(20), || {
+            let url = url.clone();
+            async move {
+                reqwest::get(&url)
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
+            }
+        })
+        .await;
+        assert!(ready, "replica on {port} ready");
+        BinaryReplica { child, port, log }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for BinaryReplica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+/// One call, retried as a client would (a new id each time) until it is answered.
+async fn call_until_answered(
+    client: &common::streamable_client::StreamableClient,
+    session: usize,
+    n: usize,
+    attempts: &mut usize,
+) {
+    let message = format!("s{session}-{n}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        *attempts += 1;
+        let id = format!("{session}-{n}-{attempts}");
+        let body = json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
+            "params": {"name": "echo", "arguments": {"message": message}}});
+        let response = client.post_builder().body(body.to_string()).send().await;
+        // The connection cut by the kill: the request failed, as for any client.
+        let Ok(response) = response else {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            continue;
+        };
+        let status = response.status();
+        if status == 200 {
+            let answer = common::streamable_client::StreamableClient::read_answer(response).await;
+            assert_eq!(answer["id"], id.as_str(), "every answer to its own request");
+            if answer.get("result").is_some() {
+                assert_eq!(answer["result"]["content"][0]["text"], message.as_str());
+                return;
+            }
+        } else {
+            // 503 while the dead replica still counts as alive: retry. Never 404: the
+            // session must survive.
+            assert_ne!(status, 404, "session {session} lost at call {n}");
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "call {message} never answered"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[actix_web::test]
+async fn streamable_sessions_survive_a_killed_replica() {
+    use common::streamable_client::StreamableClient;
+    let started = std::time::Instant::now();
+    let redis = RedisServer::start();
+    let mut replicas = vec![
+        BinaryReplica::start(&redis.url()).await,
+        BinaryReplica::start(&redis.url()).await,
+        BinaryReplica::start(&redis.url()).await,
+    ];
+    let ports: Vec<u16> = replicas.iter().map(|r| r.port).collect();
+    let balancer = Haproxy::start(&ports);
+
+    // A legacy session held directly by a survivor: untouched by the kill.
+    let mut legacy = SseClient::connect(&format!("http://127.0.0.1:{}/sse", ports[1])).await;
+    legacy.initialize("2024-11-05").await;
+
+    let mut sessions = Vec::new();
+    for _ in 0..9 {
+        let mut client = StreamableClient::new(&format!("{}/mcp", balancer.url()));
+        client.initialize("2025-11-25").await;
+        sessions.push(client);
+    }
+    let ids: Vec<_> = sessions.iter().map(|c| c.session_id.clone()).collect();
+    let work = sessions.into_iter().enumerate().map(|(i, client)| {
+        tokio::spawn(async move {
+            let mut attempts = 0;
+            for n in 0..40 {
+                call_until_answered(&client, i, n, &mut attempts).await;
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            (client, attempts)
+        })
+    });
+    let work: Vec<_> = work.collect();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let killed = replicas.remove(0); // SIGKILL, calls in flight
+    drop(killed);
+    let mut retried = 0;
+    for (i, done) in work.into_iter().enumerate() {
+        let (client, attempts) = done.await.expect("session task");
+        assert_eq!(client.session_id, ids[i], "the same session id throughout");
+        retried += attempts - 40;
+    }
+    let adopted: usize = replicas
+        .iter()
+        .map(|r| r.log().matches("session adopted").count())
+        .sum();
+    assert!(
+        adopted > 0,
+        "some sessions were the killed replica's and moved"
+    );
+    eprintln!(
+        "{adopted} sessions adopted; {retried} calls retried; {:?} in all",
+        started.elapsed()
+    );
+    let answer = legacy
+        .call_tool(json!("after"), "echo", json!({"message": "untouched"}))
+        .await;
+    assert_eq!(answer["result"]["content"][0]["text"], "untouched");
 }

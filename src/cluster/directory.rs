@@ -4,7 +4,8 @@
 //! Keys: `<prefix>:session:<id>` = owning replica id, TTL [`SESSION_TTL`], refreshed
 //! every [`REFRESH_EVERY`] for every local session; `<prefix>:replica:<id>` = `1`, TTL
 //! [`REPLICA_TTL`], refreshed every [`HEARTBEAT_EVERY`]. A session key outliving its
-//! replica (killed, so never released) is ignored once the replica key is gone.
+//! replica (killed, so never released) is ignored once the replica key is gone, and
+//! another replica may then take the session over ([`Cluster::take_over`]).
 //!
 //! Owns: these keys. Must not: hold sessions (the registry does).
 
@@ -26,6 +27,32 @@ const HEARTBEAT_EVERY: Duration = Duration::from_secs(2);
 /// Session keys refreshed per round trip.
 const REFRESH_BATCH: usize = 1000;
 
+/// SET the session key to ARGV[1] unless another replica has it: 1 when it is ours.
+const CLAIM: &str = r"
+local current = redis.call('GET', KEYS[1])
+if current and current ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
+";
+
+/// DEL the session key (and, unless ARGV[2] is '1', its state) if it is ARGV[1]'s.
+const RELEASE: &str = r"
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+if ARGV[2] ~= '1' then redis.call('DEL', KEYS[2]) end
+return 1
+";
+
+/// SET the session key to ARGV[1] unless a live replica (key ARGV[3]..owner) holds it.
+const TAKE_OVER: &str = r"
+local current = redis.call('GET', KEYS[1])
+if current and current ~= ARGV[1] and redis.call('EXISTS', ARGV[3] .. current) == 1 then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
+";
+
 /// A session could not be entered in the shared directory: it must not be opened,
 /// since no other replica could route to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +60,7 @@ pub struct ClaimError;
 
 /// Who holds a session, as the directory says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Owner {
+pub enum Owner {
     /// Another replica, alive.
     Replica(String),
     /// Nobody (unknown, ended, or its replica is gone).
@@ -41,42 +68,62 @@ pub(crate) enum Owner {
 }
 
 impl Cluster {
-    /// Enters session `id` as this replica's; resolves once Redis holds it.
+    /// Enters session `id` as this replica's; resolves once Redis holds it. A session
+    /// this replica has just adopted is already entered as its own.
     pub async fn claim(&self, id: SessionId) -> Result<(), ClaimError> {
         let mut redis = self.commands().ok_or(ClaimError)?;
         let key = self.key("session", &id.to_string());
-        // NX: a session id is ours alone (ids are random; this makes it a rule).
-        let set: Option<Option<String>> = within(
-            redis::cmd("SET")
-                .arg(&key)
+        let claimed: Option<i64> = within(
+            redis::Script::new(CLAIM)
+                .key(&key)
                 .arg(&self.replica)
-                .arg("NX")
-                .arg("EX")
                 .arg(SESSION_TTL.as_secs())
-                .query_async(&mut redis),
+                .invoke_async(&mut redis),
         )
         .await;
-        match set {
-            Some(Some(_)) => Ok(()),
+        match claimed {
+            Some(1) => Ok(()),
             _ => Err(ClaimError),
         }
     }
 
-    /// Removes session `id` from the directory, if it is still entered as ours.
-    pub async fn release(&self, id: SessionId) {
+    /// Removes session `id` from the directory, if it is still entered as ours; its
+    /// saved state goes too unless `keep_state` (its replica shuts down: another one
+    /// may adopt it).
+    pub async fn release(&self, id: SessionId, keep_state: bool) {
         let Some(mut redis) = self.commands() else {
-            return; // its key expires by itself
+            return; // its keys expire by themselves
         };
-        let script = redis::Script::new(
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-        );
-        let key = self.key("session", &id.to_string());
-        let _: Option<i64> =
-            within(script.key(key).arg(&self.replica).invoke_async(&mut redis)).await;
+        let _: Option<i64> = within(
+            redis::Script::new(RELEASE)
+                .key(self.key("session", &id.to_string()))
+                .key(self.key("state", &id.to_string()))
+                .arg(&self.replica)
+                .arg(if keep_state { "1" } else { "0" })
+                .invoke_async(&mut redis),
+        )
+        .await;
+    }
+
+    /// Makes session `id` this replica's, unless a live replica holds it: one atomic
+    /// step, so two replicas adopting the same session at once cannot both win.
+    /// `None` when Redis cannot tell now.
+    pub(crate) async fn take_over(&self, id: &SessionId) -> Option<bool> {
+        let mut redis = self.commands()?;
+        let taken: i64 = within(
+            redis::Script::new(TAKE_OVER)
+                .key(self.key("session", &id.to_string()))
+                .arg(&self.replica)
+                .arg(SESSION_TTL.as_secs())
+                .arg(self.key("replica", ""))
+                .invoke_async(&mut redis),
+        )
+        .await?;
+        Some(taken == 1)
     }
 
     /// Which live replica holds session `id`; `None` when Redis cannot tell now.
-    pub(crate) async fn owner(&self, id: &SessionId) -> Option<Owner> {
+    pub async fn owner(&self, id: &SessionId) -> Option<Owner> {
         let mut redis = self.commands()?;
         let key = self.key("session", &id.to_string());
         let owner: Option<String> =
@@ -152,6 +199,11 @@ pub(super) async fn refresh_sessions(
                 .arg(&cluster.replica)
                 .arg("EX")
                 .arg(SESSION_TTL.as_secs())
+                .ignore();
+            // A Streamable session's saved state lives as long as the session.
+            pipe.cmd("EXPIRE")
+                .arg(cluster.key("state", &id.to_string()))
+                .arg(cluster.state_ttl.as_secs().max(1))
                 .ignore();
         }
         let done: Option<()> = within(pipe.query_async(redis)).await;

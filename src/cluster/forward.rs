@@ -21,6 +21,7 @@ use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
 use super::directory::Owner;
+use super::relay::WireItem;
 use super::{within, Cluster};
 use crate::access::Principal;
 use crate::protocol::{Message, ProtocolVersion, RequestId};
@@ -93,6 +94,13 @@ enum InboxMessage {
 pub(super) struct Reply {
     correlation: u64,
     outcome: Outcome,
+    /// The forwarded response stream, when there is one, and what the session had
+    /// queued on it when it said yes: put in place before any later frame, as the
+    /// subscription handles messages in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    stream: Option<u64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    first: Vec<WireItem>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -153,16 +161,26 @@ impl Cluster {
         principal: &Option<Principal>,
         envelope: Envelope,
     ) -> Result<(), ForwardError> {
+        match self.owner(id).await.ok_or(ForwardError::Unavailable)? {
+            Owner::Replica(owner) => self.forward_to(&owner, id, principal, envelope).await,
+            Owner::Nobody => Err(ForwardError::UnknownSession),
+        }
+    }
+
+    /// [`Cluster::forward`] to a known live `owner` ([`Cluster::owner`]).
+    pub async fn forward_to(
+        self: &Arc<Self>,
+        owner: &str,
+        id: &SessionId,
+        principal: &Option<Principal>,
+        envelope: Envelope,
+    ) -> Result<(), ForwardError> {
         if !self.subscribed.load(Ordering::Acquire) {
             return Err(ForwardError::Unavailable); // no reply could reach us
         }
-        let owner = match self.owner(id).await.ok_or(ForwardError::Unavailable)? {
-            Owner::Replica(owner) => owner,
-            Owner::Nobody => return Err(ForwardError::UnknownSession),
-        };
         let mut held = None;
         let mut hold = |sink: EventSink| {
-            let stream = self.hold(sink, &owner);
+            let stream = self.hold(sink, owner);
             held = Some(stream);
             stream
         };
@@ -212,7 +230,7 @@ impl Cluster {
         let (reply, replied) = oneshot::channel();
         self.pending.insert(correlation, reply);
         let outcome = match serde_json::to_string(&message) {
-            Ok(payload) => self.publish_and_wait(&owner, payload, replied).await,
+            Ok(payload) => self.publish_and_wait(owner, payload, replied).await,
             Err(_) => None,
         };
         self.pending.remove(&correlation);
@@ -339,9 +357,17 @@ impl Cluster {
             _ => Outcome::Unknown,
         };
         let delivered = matches!(outcome, Outcome::Delivered);
+        let mut first = Vec::new();
+        if let (true, Some((_, events))) = (delivered, relayed.as_mut()) {
+            while let Some(item) = events.ready_item() {
+                first.push(WireItem::from(item));
+            }
+        }
         let reply = Reply {
             correlation,
             outcome,
+            stream: relayed.as_ref().map(|(stream, _)| *stream),
+            first,
         };
         if let Ok(payload) = serde_json::to_string(&reply) {
             self.publish(&self.key("reply", &from), payload).await;
@@ -355,6 +381,9 @@ impl Cluster {
 
     /// An owner's reply to one of our forwards.
     fn replied(&self, reply: Reply) {
+        if let (Some(stream), false) = (reply.stream, reply.first.is_empty()) {
+            self.prefill(stream, reply.first);
+        }
         if let Some((_, waiter)) = self.pending.remove(&reply.correlation) {
             let _ = waiter.send(reply.outcome);
         }

@@ -23,6 +23,9 @@
 //! - **Fan-out** ([`events`]): resource updates and list changes made on one replica
 //!   are announced on a shared channel, and every other replica broadcasts them to
 //!   its sessions and subscription streams.
+//! - **Adoption** ([`snapshot`]): a Streamable session's terms are saved in Redis;
+//!   when its replica dies (or shuts down), the next replica that gets one of its
+//!   requests takes it over atomically and serves it from then on.
 //! - **Faults**: commands go through a connection manager that reconnects by itself;
 //!   the subscription is re-made by its own loop. While Redis is away, local sessions
 //!   go on; only work that needs it fails, at once.
@@ -35,6 +38,7 @@ mod directory;
 mod events;
 mod forward;
 mod relay;
+mod snapshot;
 
 use dashmap::DashMap;
 use redis::aio::ConnectionManager;
@@ -47,9 +51,10 @@ use tokio_util::sync::CancellationToken;
 use crate::registry::{Registry, SessionDirectory};
 use actix::Addr;
 
-pub use directory::ClaimError;
+pub use directory::{ClaimError, Owner};
 pub use forward::ForwardError;
 use forward::Outcome;
+pub use snapshot::SessionSnapshot;
 
 /// How long one Redis command may take before the work that needs it fails.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
@@ -79,6 +84,11 @@ pub struct Cluster {
     /// The bounds of a session's outbound queue (items, bytes), for the queues of
     /// forwarded streams.
     queue: (usize, usize),
+    /// How long a session's saved state outlives its last refresh (the idle TTL).
+    state_ttl: Duration,
+    /// Held while a session is adopted here: two requests of one session arriving at
+    /// once must not build it twice.
+    pub(crate) adoption: tokio::sync::Mutex<()>,
     /// The next correlation number.
     next_correlation: AtomicU64,
     /// This replica's sessions: where messages forwarded to us are delivered.
@@ -96,6 +106,7 @@ impl Cluster {
         url: &str,
         prefix: &str,
         queue: (usize, usize),
+        state_ttl: Duration,
         sessions: SessionDirectory,
         runtime: &tokio::runtime::Handle,
     ) -> Result<Arc<Cluster>, redis::RedisError> {
@@ -110,6 +121,8 @@ impl Cluster {
             relayed: DashMap::new(),
             relays: DashMap::new(),
             queue,
+            state_ttl,
+            adoption: tokio::sync::Mutex::new(()),
             next_correlation: AtomicU64::new(1),
             sessions,
             registry: OnceLock::new(),

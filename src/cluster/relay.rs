@@ -44,7 +44,7 @@ pub(super) struct Frame {
 /// A [`StreamItem`] on the wire.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-enum WireItem {
+pub(super) enum WireItem {
     Endpoint(String),
     Event(String),
     Resumable { event_id: String, line: String },
@@ -122,6 +122,16 @@ impl Cluster {
         let (_, relayed) = self.relayed.remove(&stream)?;
         relayed.held.cancel();
         Some(relayed)
+    }
+
+    /// Items the owner's session queued before it said yes (a GET's priming event),
+    /// sent with the reply so the response starts with them, as it would locally.
+    pub(super) fn prefill(&self, stream: u64, items: Vec<WireItem>) {
+        if let Some(relayed) = self.relayed.get(&stream) {
+            for item in items {
+                let _ = relayed.sink.send(item.into());
+            }
+        }
     }
 
     /// A frame for a stream held here.

@@ -50,6 +50,7 @@ impl Wire {
             open,
             by_request: HashMap::new(),
             replay: ReplayBuffer::new(config.replay_buffer_events, config.replay_buffer_bytes),
+            forgive_unknown_ids: false,
         }))
     }
 
@@ -151,11 +152,19 @@ pub struct Streams {
     by_request: HashMap<RequestId, u64>,
     /// Recent events of resumable streams, for `Last-Event-ID`.
     replay: ReplayBuffer,
+    /// Adopted from another replica: a `Last-Event-ID` it handed out names no stream
+    /// here, and opens the standalone stream without a replay instead of a 400.
+    forgive_unknown_ids: bool,
 }
 
 impl Streams {
     pub fn set_priming(&mut self, priming: bool) {
         self.priming = priming;
+    }
+
+    /// See [`Streams::forgive_unknown_ids`].
+    pub fn forgive_unknown_event_ids(&mut self) {
+        self.forgive_unknown_ids = true;
     }
 
     /// A POST carrying `requests` (one, or a batch's) will be answered on `sink`.
@@ -281,6 +290,9 @@ impl Streams {
         last_event_id: Option<&str>,
         sink: EventSink,
     ) -> Result<(), StreamRefusal> {
+        let known =
+            |last: &str| parse_event_id(last).is_some_and(|(stream, _)| stream < self.next_stream);
+        let last_event_id = last_event_id.filter(|last| known(last) || !self.forgive_unknown_ids);
         let Some(last) = last_event_id else {
             let cursor = self.open.get(&STANDALONE).map_or(0, |s| s.next_seq - 1);
             if self.priming {

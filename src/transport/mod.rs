@@ -25,10 +25,11 @@ pub mod streamable;
 use actix_web::web;
 
 use crate::access::Principal;
-use crate::cluster::ForwardError;
+use crate::cluster::{ForwardError, Owner};
 use crate::session::{Envelope, EventSink, EventStream, SessionId};
 use crate::state::ServerState;
 use error::TransportError;
+use std::sync::Arc;
 
 /// Adds every MCP route (Streamable HTTP and legacy HTTP+SSE) to the current scope.
 pub(crate) fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<ServerState>) {
@@ -38,25 +39,47 @@ pub(crate) fn mount(cfg: &mut web::ServiceConfig, state: &web::Data<ServerState>
 }
 
 /// Hands `envelope` to session `id`: here when this process holds it, else (with
-/// replicas sharing Redis) on the replica that does. Resolves once the session has
-/// taken it; every failure is the answer to send.
+/// replicas sharing Redis) on the replica that does — or, when that replica is gone
+/// and the session was saved, here after adopting it ([`open::adopt`]). Resolves once
+/// the session has taken it; every failure is the answer to send.
 pub(crate) async fn deliver(
-    state: &ServerState,
+    state: &Arc<ServerState>,
     id: &SessionId,
     principal: &Option<Principal>,
     envelope: Envelope,
 ) -> Result<(), TransportError> {
-    match &state.cluster {
-        Some(cluster) if !state.sessions.is_local(id) => cluster
-            .forward(id, principal, envelope)
+    let Some(cluster) = state
+        .cluster
+        .as_ref()
+        .filter(|_| !state.sessions.is_local(id))
+    else {
+        return Ok(state.sessions.deliver(id, principal, envelope).await?);
+    };
+    // Twice at most: a replica that adopted the session just before us is its owner.
+    for _ in 0..2 {
+        let owner = cluster
+            .owner(id)
             .await
-            .map_err(|e| match e {
-                ForwardError::UnknownSession => TransportError::SessionNotFound,
-                ForwardError::Refused(refusal) => TransportError::Refused(refusal),
-                ForwardError::Unavailable => TransportError::DirectoryUnavailable,
-            }),
-        _ => Ok(state.sessions.deliver(id, principal, envelope).await?),
+            .ok_or(TransportError::DirectoryUnavailable)?;
+        match owner {
+            Owner::Replica(owner) => {
+                return cluster
+                    .forward_to(&owner, id, principal, envelope)
+                    .await
+                    .map_err(|e| match e {
+                        ForwardError::UnknownSession => TransportError::SessionNotFound,
+                        ForwardError::Refused(refusal) => TransportError::Refused(refusal),
+                        ForwardError::Unavailable => TransportError::DirectoryUnavailable,
+                    });
+            }
+            Owner::Nobody => {
+                if open::adopt(state, cluster, id, principal).await? {
+                    return Ok(state.sessions.deliver(id, principal, envelope).await?);
+                }
+            }
+        }
     }
+    Err(TransportError::SessionNotFound)
 }
 
 /// A new outbound queue (a stream's body and the session's end of it), bounded by the

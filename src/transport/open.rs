@@ -13,6 +13,7 @@ use std::sync::Arc;
 use super::error::TransportError;
 use super::event_stream;
 use crate::access::Principal;
+use crate::cluster::Cluster;
 use crate::registry::{Register, RegistryFull};
 use crate::session::{Abandon, Session, SessionId, StreamItem, Wire};
 use crate::state::ServerState;
@@ -27,7 +28,7 @@ pub async fn open_session(
     wire: Wire,
     principal: Option<Principal>,
 ) -> Result<(), TransportError> {
-    let session = Session::new(id, Arc::clone(state), wire).start();
+    let session = Session::new(id, Arc::clone(state), wire, principal.clone()).start();
     let registration = Register {
         id,
         session: session.clone(),
@@ -44,7 +45,10 @@ pub async fn open_session(
                     tracing::warn!(
                         "session refused: the shared session directory (Redis) is unreachable"
                     );
-                    state.registry.do_send(crate::registry::Unregister { id });
+                    state.registry.do_send(crate::registry::Unregister {
+                        id,
+                        handed_over: false,
+                    });
                     TransportError::DirectoryUnavailable
                 }
             },
@@ -60,6 +64,56 @@ pub async fn open_session(
     };
     stop_unregistered(&session);
     Err(refused)
+}
+
+/// With replicas: makes session `id`, whose replica is gone, this replica's, rebuilt
+/// from the state it saved in Redis. `Ok(true)` when it is here now (adopted, or
+/// adopted meanwhile by a concurrent request); `Ok(false)` when a live replica holds
+/// it after all (forward there). Nothing saved, or another principal's: not found.
+pub(crate) async fn adopt(
+    state: &Arc<ServerState>,
+    cluster: &Cluster,
+    id: &SessionId,
+    principal: &Option<Principal>,
+) -> Result<bool, TransportError> {
+    let _one_at_a_time = cluster.adoption.lock().await;
+    if state.sessions.is_local(id) {
+        return Ok(true);
+    }
+    let snapshot = cluster
+        .load_snapshot(id)
+        .await
+        .ok_or(TransportError::SessionNotFound)?;
+    if snapshot.principal.as_deref() != principal.as_ref().map(|p| &*p.0) {
+        return Err(TransportError::SessionNotFound);
+    }
+    match cluster.take_over(id).await {
+        None => return Err(TransportError::DirectoryUnavailable),
+        Some(false) => return Ok(false),
+        Some(true) => {}
+    }
+    let session = Session::adopted(*id, Arc::clone(state), snapshot)
+        .ok_or(TransportError::SessionNotFound)?
+        .start();
+    let registration = Register {
+        id: *id,
+        session: session.clone(),
+        principal: principal.clone(),
+    };
+    match state.registry.send(registration).await {
+        Ok(Ok(())) => {
+            tracing::info!(session_id = %id, "session adopted: its replica is gone");
+            Ok(true)
+        }
+        Ok(Err(RegistryFull)) => {
+            stop_unregistered(&session);
+            Err(TransportError::SessionLimit)
+        }
+        Err(_) => {
+            stop_unregistered(&session);
+            Err(TransportError::ShuttingDown)
+        }
+    }
 }
 
 /// Stops a session nobody can reach, whichever transport it is on.

@@ -231,7 +231,7 @@ async fn initialize(
 /// A JSON-RPC batch for session `id` (the session refuses it unless at 2025-03-26).
 async fn post_batch(
     req: &HttpRequest,
-    state: &ServerState,
+    state: &Arc<ServerState>,
     id: SessionId,
     principal: Option<Principal>,
     version: Option<ProtocolVersion>,

@@ -103,7 +103,9 @@ impl Haproxy {
         let servers: String = backends
             .iter()
             .enumerate()
-            .map(|(i, p)| format!("    server r{i} 127.0.0.1:{p}\n"))
+            .map(|(i, p)| {
+                format!("    server r{i} 127.0.0.1:{p} check inter 500ms fall 1 rise 1\n")
+            })
             .collect();
         let config = format!(
             "global\n    maxconn 4000\n\
@@ -112,7 +114,9 @@ impl Haproxy {
              frontend mcp\n    bind 127.0.0.1:{port}\n    default_backend replicas\n\
              backend replicas\n    balance roundrobin\n    \
              # no stickiness, and no reuse of the last server for a kept-alive client\n    \
-             option http-server-close\n{servers}"
+             option http-server-close\n    \
+             # a dead replica: retried elsewhere at once, and out after one failed check\n    \
+             option redispatch\n    retries 2\n    option httpchk GET /healthz\n{servers}"
         );
         let path = dir.join("haproxy.cfg");
         std::fs::write(&path, config).expect("write haproxy.cfg");

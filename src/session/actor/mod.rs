@@ -7,11 +7,14 @@
 //!   handler, run on [`crate::executor`] until [`HandlerFinished`] comes back;
 //! - [`outbound`]: what handlers and the server send the client (progress, logs,
 //!   requests to the client, list changes);
-//! - [`tasks`]: the 2025-11-25 `tasks/*`: the session's tasks and their messages.
+//! - [`tasks`]: the 2025-11-25 `tasks/*`: the session's tasks and their messages;
+//! - [`snapshot`]: with replicas, what the session saves of itself, and a session
+//!   adopted from another replica.
 
 mod inbound;
 mod outbound;
 mod requests;
+mod snapshot;
 mod tasks;
 
 pub use inbound::Deliver;
@@ -26,6 +29,7 @@ use super::client_requests::ClientRequests;
 use super::in_flight::InFlight;
 use super::wire::{StreamLost, Wire};
 use super::{SendError, SessionId};
+use crate::access::Principal;
 use crate::methods::lifecycle::Negotiated;
 use crate::methods::SessionState;
 use crate::protocol::{response_error, response_ok, ProtocolVersion, RequestId, RpcError};
@@ -70,6 +74,13 @@ pub struct Session {
     /// The session's running tasks (2025-11-25) and where their messages go; made at
     /// the first task, so a session without tasks holds none.
     tasks: Option<Box<tasks::TaskRoutes>>,
+    /// Who opened it: saved with its snapshot, so a replica adopting it serves them only.
+    principal: Option<Principal>,
+    /// The last snapshot written (with replicas): a newer one never loses to an older.
+    snapshot_revision: u64,
+    /// Stopping because this replica shuts down: its saved state stays for another
+    /// replica to adopt.
+    handed_over: bool,
     /// Carries the session id into every log line this session writes.
     span: tracing::Span,
     /// The pending init timeout, cancelled once the handshake completes so an idle
@@ -78,7 +89,12 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(id: SessionId, server: Arc<ServerState>, wire: Wire) -> Self {
+    pub fn new(
+        id: SessionId,
+        server: Arc<ServerState>,
+        wire: Wire,
+        principal: Option<Principal>,
+    ) -> Self {
         Session {
             id,
             server,
@@ -91,6 +107,9 @@ impl Session {
             last_activity: Instant::now(),
             link: None,
             tasks: None,
+            principal,
+            snapshot_revision: 0,
+            handed_over: false,
             span: tracing::info_span!("session", session_id = %id),
             init_timeout: None,
         }
@@ -205,7 +224,10 @@ impl Actor for Session {
     fn stopped(&mut self, _ctx: &mut Self::Context) {
         self.in_flight.cancel_all();
         self.drop_tasks();
-        self.server.registry.do_send(Unregister { id: self.id });
+        self.server.registry.do_send(Unregister {
+            id: self.id,
+            handed_over: self.handed_over,
+        });
         tracing::info!(parent: &self.span, "session closed");
     }
 }
@@ -223,6 +245,7 @@ impl Handler<Drain> for Session {
 
     fn handle(&mut self, drain: Drain, ctx: &mut Self::Context) {
         self.in_flight.start_draining();
+        self.handed_over = true;
         if self.in_flight.is_empty() {
             ctx.stop();
             return;

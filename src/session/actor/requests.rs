@@ -59,6 +59,14 @@ impl Session {
             return self.answer(&id, Err(refused), ctx);
         }
         let progress_token = methods::progress_token(&params);
+        // What a replica adopting this session would need changes with these.
+        let changes_terms = matches!(
+            method,
+            Method::Initialize
+                | Method::LoggingSetLevel
+                | Method::ResourcesSubscribe
+                | Method::ResourcesUnsubscribe
+        );
         let version = self.version();
         let task_owner = TaskOwner::Session(self.id);
         // 2025-11-25 sessions may have tasks; a call still asks with its `task` param.
@@ -85,7 +93,13 @@ impl Session {
                 self.start_task(id, version, progress_token, run, ctx)
             }
             Ok(Step::TaskResult(task_id)) => self.await_task(id, task_id, ctx),
-            Ok(Step::Initialized(terms, result)) => self.initialized(id, terms, result, ctx),
+            Ok(Step::Initialized(terms, result)) => {
+                // With replicas, saved (in the background) for another to adopt it.
+                self.phase = Phase::Negotiated(terms.clone());
+                self.persist();
+                self.initialized(id, terms, result, ctx);
+                return;
+            }
             Err(error) => {
                 self.answer(&id, Err(error), ctx);
                 if method == Method::Initialize && matches!(self.wire, Wire::Streamable(_)) {
@@ -93,6 +107,9 @@ impl Session {
                     ctx.stop();
                 }
             }
+        }
+        if changes_terms {
+            self.persist();
         }
     }
 

@@ -41,6 +41,26 @@ async fn replica(redis: &str) -> TestServer {
     server
 }
 
+/// `count` replicas sharing `redis`, behind haproxy balancing round-robin over them.
+async fn balanced(redis: &RedisServer, count: usize) -> (Vec<TestServer>, Haproxy) {
+    let mut replicas = Vec::new();
+    for _ in 0..count {
+        replicas.push(replica(&redis.url()).await);
+    }
+    let ports: Vec<u16> = replicas
+        .iter()
+        .map(|r| {
+            r.base_url
+                .rsplit(':')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .expect("port")
+        })
+        .collect();
+    let balancer = Haproxy::start(&ports);
+    (replicas, balancer)
+}
+
 /// A legacy session opened on `on`, whose POSTs go to `via`.
 async fn session_split(on: &TestServer, via: &TestServer) -> SseClient {
     let mut client = SseClient::connect(&format!("{}/sse", on.base_url)).await;
@@ -175,22 +195,7 @@ async fn redis_down_fails_cross_replica_work_fast_and_a_restart_is_caught_up() {
 #[actix_web::test]
 async fn sdk_clients_over_legacy_sse_through_a_round_robin_balancer() {
     let redis = RedisServer::start();
-    let replicas = [
-        replica(&redis.url()).await,
-        replica(&redis.url()).await,
-        replica(&redis.url()).await,
-    ];
-    let ports: Vec<u16> = replicas
-        .iter()
-        .map(|r| {
-            r.base_url
-                .rsplit(':')
-                .next()
-                .and_then(|p| p.parse().ok())
-                .expect("port")
-        })
-        .collect();
-    let balancer = Haproxy::start(&ports);
+    let (replicas, balancer) = balanced(&redis, 3).await;
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let python = root.join("target/test-deps/venv/bin/python");
     assert!(python.exists(), "run scripts/install-test-deps.sh");
@@ -247,22 +252,7 @@ async fn a_list_change_on_one_replica_reaches_sessions_on_the_others() {
 #[actix_web::test]
 async fn sdk_clients_over_streamable_sessions_through_a_round_robin_balancer() {
     let redis = RedisServer::start();
-    let replicas = [
-        replica(&redis.url()).await,
-        replica(&redis.url()).await,
-        replica(&redis.url()).await,
-    ];
-    let ports: Vec<u16> = replicas
-        .iter()
-        .map(|r| {
-            r.base_url
-                .rsplit(':')
-                .next()
-                .and_then(|p| p.parse().ok())
-                .expect("port")
-        })
-        .collect();
-    let balancer = Haproxy::start(&ports);
+    let (replicas, balancer) = balanced(&redis, 3).await;
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let out = common::run_interop_client(
         "Python SDK client",

@@ -132,17 +132,25 @@ impl Cluster {
             // Ours but not in our table any more (it just ended), or nobody's.
             return Some(Owner::Nobody);
         };
-        let alive: bool = within(
-            redis::cmd("EXISTS")
-                .arg(self.key("replica", &owner))
-                .query_async(&mut redis),
-        )
-        .await?;
-        Some(if alive {
+        Some(if self.is_alive(&owner, &mut redis).await? {
             Owner::Replica(owner)
         } else {
             Owner::Nobody
         })
+    }
+
+    /// Whether `replica`'s heartbeat key is still there; `None` when Redis cannot tell.
+    pub(super) async fn is_alive(
+        &self,
+        replica: &str,
+        redis: &mut redis::aio::ConnectionManager,
+    ) -> Option<bool> {
+        within(
+            redis::cmd("EXISTS")
+                .arg(self.key("replica", replica))
+                .query_async(redis),
+        )
+        .await
     }
 }
 

@@ -21,15 +21,7 @@ use crate::session::{ListKind, ServerEvent};
 #[serde(rename_all = "snake_case")]
 enum WireEvent {
     ResourceUpdated(String),
-    ListChanged(WireList),
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum WireList {
-    Tools,
-    Resources,
-    Prompts,
+    ListChanged(ListKind),
 }
 
 /// One event and the replica that announced it.
@@ -45,11 +37,7 @@ impl Cluster {
     pub fn announce(self: &Arc<Self>, event: &ServerEvent) {
         let event = match event {
             ServerEvent::ResourceUpdated(uri) => WireEvent::ResourceUpdated(uri.to_string()),
-            ServerEvent::ListChanged(kind) => WireEvent::ListChanged(match kind {
-                ListKind::Tools => WireList::Tools,
-                ListKind::Resources => WireList::Resources,
-                ListKind::Prompts => WireList::Prompts,
-            }),
+            ServerEvent::ListChanged(kind) => WireEvent::ListChanged(*kind),
         };
         let announced = Announced {
             from: self.replica.clone(),
@@ -75,11 +63,7 @@ impl Cluster {
         }
         let event = match announced.event {
             WireEvent::ResourceUpdated(uri) => ServerEvent::ResourceUpdated(uri.into()),
-            WireEvent::ListChanged(kind) => ServerEvent::ListChanged(match kind {
-                WireList::Tools => ListKind::Tools,
-                WireList::Resources => ListKind::Resources,
-                WireList::Prompts => ListKind::Prompts,
-            }),
+            WireEvent::ListChanged(kind) => ServerEvent::ListChanged(kind),
         };
         if let Some(registry) = self.registry.get() {
             registry.do_send(Broadcast(event));

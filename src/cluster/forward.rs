@@ -20,7 +20,6 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
-use super::directory::Owner;
 use super::relay::WireItem;
 use super::{within, Cluster};
 use crate::access::Principal;
@@ -151,40 +150,11 @@ impl From<WireRefusal> for Refusal {
     }
 }
 
-impl Cluster {
-    /// Hands `envelope` to session `id` on whichever live replica holds it; resolves
-    /// once that replica's session has taken it (the guarantee a local delivery has).
-    /// Its response streams are fed from the owner from then on.
-    pub async fn forward(
-        self: &Arc<Self>,
-        id: &SessionId,
-        principal: &Option<Principal>,
-        envelope: Envelope,
-    ) -> Result<(), ForwardError> {
-        match self.owner(id).await.ok_or(ForwardError::Unavailable)? {
-            Owner::Replica(owner) => self.forward_to(&owner, id, principal, envelope).await,
-            Owner::Nobody => Err(ForwardError::UnknownSession),
-        }
-    }
-
-    /// [`Cluster::forward`] to a known live `owner` ([`Cluster::owner`]).
-    pub async fn forward_to(
-        self: &Arc<Self>,
-        owner: &str,
-        id: &SessionId,
-        principal: &Option<Principal>,
-        envelope: Envelope,
-    ) -> Result<(), ForwardError> {
-        if !self.subscribed.load(Ordering::Acquire) {
-            return Err(ForwardError::Unavailable); // no reply could reach us
-        }
-        let mut held = None;
-        let mut hold = |sink: EventSink| {
-            let stream = self.hold(sink, owner);
-            held = Some(stream);
-            stream
-        };
-        let envelope = match envelope {
+impl WireEnvelope {
+    /// `envelope` on the wire; `hold` keeps each response stream it carries here and
+    /// names it.
+    fn from_envelope(envelope: Envelope, mut hold: impl FnMut(EventSink) -> u64) -> WireEnvelope {
+        match envelope {
             Envelope::Legacy(message) => WireEnvelope::Legacy {
                 message: message.to_value(),
             },
@@ -195,7 +165,7 @@ impl Cluster {
             } => WireEnvelope::Post {
                 message: message.to_value(),
                 protocol_version: version_out(protocol_version),
-                stream: reply.map(&mut hold),
+                stream: reply.map(hold),
             },
             Envelope::PostBatch {
                 messages,
@@ -218,7 +188,77 @@ impl Cluster {
             Envelope::Terminate { protocol_version } => WireEnvelope::Terminate {
                 protocol_version: version_out(protocol_version),
             },
+        }
+    }
+
+    /// Back to an envelope for a local session; `queue` makes the local end of each
+    /// named response stream. `None` when a message does not parse (the sending
+    /// replica parsed it first, so only a foreign sender gets here).
+    fn into_envelope(self, mut queue: impl FnMut(u64) -> EventSink) -> Option<Envelope> {
+        Some(match self {
+            WireEnvelope::Legacy { message } => {
+                Envelope::Legacy(Message::from_value(message).ok()?)
+            }
+            WireEnvelope::Post {
+                message,
+                protocol_version,
+                stream,
+            } => Envelope::Post {
+                message: Message::from_value(message).ok()?,
+                protocol_version: version_in(protocol_version),
+                reply: stream.map(&mut queue),
+            },
+            WireEnvelope::PostBatch {
+                messages,
+                protocol_version,
+                stream,
+            } => Envelope::PostBatch {
+                messages: messages
+                    .into_iter()
+                    .map(Message::from_value)
+                    .collect::<Result<_, _>>()
+                    .ok()?,
+                protocol_version: version_in(protocol_version),
+                reply: queue(stream),
+            },
+            WireEnvelope::OpenStream {
+                last_event_id,
+                protocol_version,
+                stream,
+            } => Envelope::OpenStream {
+                last_event_id,
+                protocol_version: version_in(protocol_version),
+                sink: queue(stream),
+            },
+            WireEnvelope::Terminate { protocol_version } => Envelope::Terminate {
+                protocol_version: version_in(protocol_version),
+            },
+        })
+    }
+}
+
+impl Cluster {
+    /// Hands `envelope` to session `id` on `owner`, a live replica that holds it
+    /// ([`Cluster::owner`]); resolves once that replica's session has taken it (the
+    /// guarantee a local delivery has). Its response streams are fed from the owner
+    /// from then on.
+    pub async fn forward_to(
+        self: &Arc<Self>,
+        owner: &str,
+        id: &SessionId,
+        principal: &Option<Principal>,
+        envelope: Envelope,
+    ) -> Result<(), ForwardError> {
+        if !self.subscribed.load(Ordering::Acquire) {
+            return Err(ForwardError::Unavailable); // no reply could reach us
+        }
+        let mut held = None;
+        let mut hold = |sink: EventSink| {
+            let stream = self.hold(sink, owner);
+            held = Some(stream);
+            stream
         };
+        let envelope = WireEnvelope::from_envelope(envelope, &mut hold);
         let correlation = self.correlation();
         let message = InboxMessage::Deliver {
             from: self.replica.clone(),
@@ -303,47 +343,7 @@ impl Cluster {
             relayed = Some((stream, events));
             sink
         };
-        let parsed: Option<Envelope> = (|| {
-            Some(match envelope {
-                WireEnvelope::Legacy { message } => {
-                    Envelope::Legacy(Message::from_value(message).ok()?)
-                }
-                WireEnvelope::Post {
-                    message,
-                    protocol_version,
-                    stream,
-                } => Envelope::Post {
-                    message: Message::from_value(message).ok()?,
-                    protocol_version: version_in(protocol_version),
-                    reply: stream.map(&mut local_queue),
-                },
-                WireEnvelope::PostBatch {
-                    messages,
-                    protocol_version,
-                    stream,
-                } => Envelope::PostBatch {
-                    messages: messages
-                        .into_iter()
-                        .map(Message::from_value)
-                        .collect::<Result<_, _>>()
-                        .ok()?,
-                    protocol_version: version_in(protocol_version),
-                    reply: local_queue(stream),
-                },
-                WireEnvelope::OpenStream {
-                    last_event_id,
-                    protocol_version,
-                    stream,
-                } => Envelope::OpenStream {
-                    last_event_id,
-                    protocol_version: version_in(protocol_version),
-                    sink: local_queue(stream),
-                },
-                WireEnvelope::Terminate { protocol_version } => Envelope::Terminate {
-                    protocol_version: version_in(protocol_version),
-                },
-            })
-        })();
+        let parsed = envelope.into_envelope(&mut local_queue);
         let outcome = match (session.parse::<SessionId>(), parsed) {
             (Ok(id), Some(envelope)) => {
                 let principal = principal.map(|p| Principal(p.into()));

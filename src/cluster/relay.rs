@@ -20,7 +20,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
-use super::{within, Cluster};
+use super::Cluster;
 use crate::session::{EventSink, EventStream, StreamItem};
 
 /// A response stream held here for a session on another replica.
@@ -164,13 +164,7 @@ impl Cluster {
             .map(|entry| entry.owner.clone())
             .collect();
         for owner in owners {
-            let alive: Option<bool> = within(
-                redis::cmd("EXISTS")
-                    .arg(self.key("replica", &owner))
-                    .query_async(redis),
-            )
-            .await;
-            if alive == Some(false) {
+            if self.is_alive(&owner, redis).await == Some(false) {
                 let orphans: Vec<u64> = self
                     .relayed
                     .iter()

@@ -180,10 +180,14 @@ pub(crate) fn serve(state: &Arc<ServerState>, call: Call) -> Result<Served, Refu
     let progress_token = methods::progress_token(&call.params);
     // Nothing a method writes here outlives the request.
     let mut scratch = SessionState::default();
-    let owner = TaskOwner::Principal(call.principal.clone());
-    let tasks = call.meta.tasks.then_some(TaskAccess {
+    // Only a request that declared the tasks extension reaches the store.
+    let owner = call
+        .meta
+        .tasks
+        .then(|| TaskOwner::Principal(call.principal.clone()));
+    let tasks = owner.as_ref().map(|owner| TaskAccess {
         store: &state.tasks,
-        owner: &owner,
+        owner,
     });
     let step = Request::parse(method, call.params)
         .and_then(|request| {

@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::access::AccessDenied;
+use crate::cluster::ForwardError;
 use crate::protocol::{
     response_error, ErrorCode, ParseFailure, ProtocolVersion, RequestId, RpcError,
 };
@@ -76,6 +77,16 @@ pub fn jsonrpc_error(status: StatusCode, id: Option<&RequestId>, error: &RpcErro
     HttpResponse::build(status)
         .content_type("application/json")
         .body(response_error(id, error))
+}
+
+impl From<ForwardError> for TransportError {
+    fn from(error: ForwardError) -> Self {
+        match error {
+            ForwardError::UnknownSession => TransportError::SessionNotFound,
+            ForwardError::Refused(refusal) => TransportError::Refused(refusal),
+            ForwardError::Unavailable => TransportError::DirectoryUnavailable,
+        }
+    }
 }
 
 impl From<RouteError> for TransportError {

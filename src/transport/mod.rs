@@ -25,7 +25,7 @@ pub mod streamable;
 use actix_web::web;
 
 use crate::access::Principal;
-use crate::cluster::{ForwardError, Owner};
+use crate::cluster::Owner;
 use crate::session::{Envelope, EventSink, EventStream, SessionId};
 use crate::state::ServerState;
 use error::TransportError;
@@ -63,14 +63,7 @@ pub(crate) async fn deliver(
             .ok_or(TransportError::DirectoryUnavailable)?;
         match owner {
             Owner::Replica(owner) => {
-                return cluster
-                    .forward_to(&owner, id, principal, envelope)
-                    .await
-                    .map_err(|e| match e {
-                        ForwardError::UnknownSession => TransportError::SessionNotFound,
-                        ForwardError::Refused(refusal) => TransportError::Refused(refusal),
-                        ForwardError::Unavailable => TransportError::DirectoryUnavailable,
-                    });
+                return Ok(cluster.forward_to(&owner, id, principal, envelope).await?);
             }
             Owner::Nobody => {
                 if open::adopt(state, cluster, id, principal).await? {

@@ -48,11 +48,24 @@ fn wait_for_port(port: u16, what: &str, child: &mut Child) {
     panic!("{what} did not listen on port {port} within 10 s");
 }
 
+/// A child process and its scratch directory: killed and removed when dropped.
+struct Owned {
+    child: Child,
+    dir: PathBuf,
+}
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// A `redis-server` of this test's own, without persistence.
 pub struct RedisServer {
-    child: Child,
+    _process: Owned,
     pub port: u16,
-    dir: PathBuf,
 }
 
 impl RedisServer {
@@ -72,7 +85,10 @@ impl RedisServer {
             .spawn()
             .expect("start redis-server");
         wait_for_port(port, "redis-server", &mut child);
-        RedisServer { child, port, dir }
+        RedisServer {
+            _process: Owned { child, dir },
+            port,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -80,20 +96,11 @@ impl RedisServer {
     }
 }
 
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
 /// `haproxy` balancing round-robin over `backends`, every request on its own: a
 /// kept-alive client connection does not stick to one backend.
 pub struct Haproxy {
-    child: Child,
+    _process: Owned,
     pub port: u16,
-    dir: PathBuf,
 }
 
 impl Haproxy {
@@ -129,18 +136,13 @@ impl Haproxy {
             .spawn()
             .expect("start haproxy");
         wait_for_port(port, "haproxy", &mut child);
-        Haproxy { child, port, dir }
+        Haproxy {
+            _process: Owned { child, dir },
+            port,
+        }
     }
 
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for Haproxy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

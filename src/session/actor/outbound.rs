@@ -43,8 +43,9 @@ pub enum ServerEvent {
     ListChanged(ListKind),
 }
 
-/// Which list changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which list changed (serializable: replicas announce it to each other).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ListKind {
     Tools,
     Resources,

@@ -29,9 +29,7 @@ impl Handler<HandlerFinished> for Session {
 
     fn handle(&mut self, done: HandlerFinished, ctx: &mut Self::Context) {
         let id = done.request_id;
-        if self.tasks.is_some() {
-            self.reader_done(&id);
-        }
+        self.reader_done(&id);
         if !self.in_flight.finish(&id) {
             return; // cancelled meanwhile: the spec says send nothing
         }
@@ -59,7 +57,8 @@ impl Session {
             return self.answer(&id, Err(refused), ctx);
         }
         let progress_token = methods::progress_token(&params);
-        // What a replica adopting this session would need changes with these.
+        // What a replica adopting this session would need changes with these: saved
+        // (in the background) once the request is handled.
         let changes_terms = matches!(
             method,
             Method::Initialize
@@ -93,13 +92,7 @@ impl Session {
                 self.start_task(id, version, progress_token, run, ctx)
             }
             Ok(Step::TaskResult(task_id)) => self.await_task(id, task_id, ctx),
-            Ok(Step::Initialized(terms, result)) => {
-                // With replicas, saved (in the background) for another to adopt it.
-                self.phase = Phase::Negotiated(terms.clone());
-                self.persist();
-                self.initialized(id, terms, result, ctx);
-                return;
-            }
+            Ok(Step::Initialized(terms, result)) => self.initialized(id, terms, result, ctx),
             Err(error) => {
                 self.answer(&id, Err(error), ctx);
                 if method == Method::Initialize && matches!(self.wire, Wire::Streamable(_)) {

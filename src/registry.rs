@@ -206,10 +206,8 @@ impl Handler<Unregister> for Registry {
     fn handle(&mut self, msg: Unregister, _ctx: &mut Self::Context) {
         self.sessions.entries.remove(&msg.id);
         if let Some(cluster) = &self.cluster {
-            // Not awaited here: the registry never waits on I/O; until it lands the
-            // other replicas forward to us and hear "unknown".
-            let cluster = Arc::clone(cluster);
-            actix::spawn(async move { cluster.release(msg.id, msg.handed_over).await });
+            // In the background: the registry never waits on I/O.
+            cluster.release(msg.id, msg.handed_over);
         }
         self.wake_shutdown_waiters_if_empty();
     }

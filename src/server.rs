@@ -155,15 +155,8 @@ impl McpServerBuilder {
         let sessions = SessionDirectory::default();
         let cluster = match &self.config.redis_url {
             Some(url) => Some(
-                Cluster::start(
-                    url,
-                    &self.config.redis_key_prefix,
-                    (self.config.outbound_queue, self.config.outbound_queue_bytes),
-                    self.config.session_idle_ttl,
-                    sessions.clone(),
-                    &runtime,
-                )
-                .map_err(|e| BuildError::Redis(e.to_string()))?,
+                Cluster::start(url, &self.config, sessions.clone(), &runtime)
+                    .map_err(|e| BuildError::Redis(e.to_string()))?,
             ),
             None => None,
         };

@@ -6,40 +6,13 @@
 
 mod common;
 
-use actix_mcp::{McpConfig, McpServer};
+use common::replicas::{replica, BinaryReplica};
 use common::services::{Haproxy, RedisServer};
 use common::sse_client::SseClient;
-use common::{eventually, fast_config, fixtures, start_with, test_tools, TestServer};
+use common::{eventually, TestServer};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::Duration;
-
-/// A replica: the usual test server, sharing sessions through `redis`.
-async fn replica(redis: &str) -> TestServer {
-    let config = McpConfig {
-        redis_url: Some(redis.to_owned()),
-        ..fast_config()
-    };
-    let mut builder = McpServer::builder().title("Test").config(config);
-    for tool in test_tools::binary_like() {
-        builder = builder.tool(tool);
-    }
-    for prompt in fixtures::prompts() {
-        builder = builder.prompt(prompt);
-    }
-    let server = start_with(builder.build().expect("valid server"), "").await;
-    let ready = eventually(Duration::from_secs(10), || {
-        let url = format!("{}/readyz", server.base_url);
-        async move {
-            reqwest::get(&url)
-                .await
-                .is_ok_and(|r| r.status().is_success())
-        }
-    })
-    .await;
-    assert!(ready, "the replica connected to Redis (/readyz)");
-    server
-}
 
 /// `count` replicas sharing `redis`, behind haproxy balancing round-robin over them.
 async fn balanced(redis: &RedisServer, count: usize) -> (Vec<TestServer>, Haproxy) {
@@ -456,51 +429,6 @@ async fn a_streamable_session_goes_on_after_its_replica_shuts_down() {
     assert!(gone, "a deleted session stays deleted on every replica");
 }
 
-/// The real binary as a replica, its log in a file; SIGKILLed when dropped.
-struct BinaryReplica {
-    child: std::process::Child,
-    port: u16,
-    log: PathBuf,
-}
-
-impl BinaryReplica {
-    async fn start(redis: &str) -> BinaryReplica {
-        let port = common::services::free_port();
-        let log = std::env::temp_dir().join(format!("actix-mcp-replica-{port}.log"));
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_actix-mcp"))
-            .args(["--port", &port.to_string(), "--redis-url", redis])
-            .args(["--log", "info", "--workers", "2"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::fs::File::create(&log).expect("log file"))
-            .spawn()
-            .expect("start the actix-mcp binary");
-        let url = format!("http://127.0.0.1:{port}/readyz");
-        let ready = eventually(Duration::from_secs(20), || {
-            let url = url.clone();
-            async move {
-                reqwest::get(&url)
-                    .await
-                    .is_ok_and(|r| r.status().is_success())
-            }
-        })
-        .await;
-        assert!(ready, "replica on {port} ready");
-        BinaryReplica { child, port, log }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for BinaryReplica {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.log);
-    }
-}
-
 /// One call, retried as a client would (a new id each time) until it is answered.
 async fn call_until_answered(
     client: &common::streamable_client::StreamableClient,
@@ -548,9 +476,9 @@ async fn streamable_sessions_survive_a_killed_replica() {
     let started = std::time::Instant::now();
     let redis = RedisServer::start();
     let mut replicas = vec![
-        BinaryReplica::start(&redis.url()).await,
-        BinaryReplica::start(&redis.url()).await,
-        BinaryReplica::start(&redis.url()).await,
+        BinaryReplica::start(&redis.url(), &[]).await,
+        BinaryReplica::start(&redis.url(), &[]).await,
+        BinaryReplica::start(&redis.url(), &[]).await,
     ];
     let ports: Vec<u16> = replicas.iter().map(|r| r.port).collect();
     let balancer = Haproxy::start(&ports);

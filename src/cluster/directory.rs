@@ -5,7 +5,8 @@
 //! every [`REFRESH_EVERY`] for every local session; `<prefix>:replica:<id>` = `1`, TTL
 //! [`REPLICA_TTL`], refreshed every [`HEARTBEAT_EVERY`]. A session key outliving its
 //! replica (killed, so never released) is ignored once the replica key is gone, and
-//! another replica may then take the session over ([`Cluster::take_over`]).
+//! another replica may then take the session over ([`Cluster::take_over`]), which
+//! counts the move in `<prefix>:incarnation:<id>`.
 //!
 //! Owns: these keys. Must not: hold sessions (the registry does).
 
@@ -13,7 +14,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{within, Cluster};
+use super::{within, Cluster, COMMAND_TIMEOUT};
 use crate::session::SessionId;
 
 /// How long a session's key lives without a refresh.
@@ -35,22 +36,27 @@ redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return 1
 ";
 
-/// DEL the session key (and, unless ARGV[2] is '1', its state) if it is ARGV[1]'s.
+/// DEL the session key (and, unless ARGV[2] is '1', its state, events and incarnation
+/// count: KEYS[2..4]) if it is ARGV[1]'s.
 const RELEASE: &str = r"
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
-if ARGV[2] ~= '1' then redis.call('DEL', KEYS[2]) end
+if ARGV[2] ~= '1' then redis.call('DEL', KEYS[2], KEYS[3], KEYS[4]) end
 return 1
 ";
 
-/// SET the session key to ARGV[1] unless a live replica (key ARGV[3]..owner) holds it.
+/// SET the session key to ARGV[1] unless a live replica (key ARGV[3]..owner) holds it,
+/// and count the takeover (KEYS[2], TTL ARGV[4]): the new incarnation, or 0 when
+/// refused.
 const TAKE_OVER: &str = r"
 local current = redis.call('GET', KEYS[1])
 if current and current ~= ARGV[1] and redis.call('EXISTS', ARGV[3] .. current) == 1 then
   return 0
 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-return 1
+local incarnation = redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+return incarnation
 ";
 
 /// A session could not be entered in the shared directory: it must not be opened,
@@ -87,10 +93,25 @@ impl Cluster {
         }
     }
 
-    /// Removes session `id` from the directory, if it is still entered as ours; its
-    /// saved state goes too unless `keep_state` (its replica shuts down: another one
-    /// may adopt it).
-    pub async fn release(&self, id: SessionId, keep_state: bool) {
+    /// Removes session `id` from the directory (in the background), if it is still
+    /// entered as ours; its saved state goes too unless `keep_state` (its replica
+    /// shuts down: another one may adopt it). Until that lands, requests forwarded
+    /// here for a session kept for adoption hear that it is moving, not that it is
+    /// unknown.
+    pub fn release(self: &Arc<Self>, id: SessionId, keep_state: bool) {
+        if keep_state {
+            self.handed_over.insert(id, ());
+        }
+        let cluster = Arc::clone(self);
+        self.runtime
+            .spawn(async move { cluster.release_now(id, keep_state).await });
+    }
+
+    async fn release_now(&self, id: SessionId, keep_state: bool) {
+        if keep_state {
+            // The adopter must find every event the session sent here.
+            self.flush_history(COMMAND_TIMEOUT).await;
+        }
         let Some(mut redis) = self.commands() else {
             return; // its keys expire by themselves
         };
@@ -98,6 +119,8 @@ impl Cluster {
             redis::Script::new(RELEASE)
                 .key(self.key("session", &id.to_string()))
                 .key(self.key("state", &id.to_string()))
+                .key(self.key("events", &id.to_string()))
+                .key(self.key("incarnation", &id.to_string()))
                 .arg(&self.replica)
                 .arg(if keep_state { "1" } else { "0" })
                 .invoke_async(&mut redis),
@@ -107,19 +130,21 @@ impl Cluster {
 
     /// Makes session `id` this replica's, unless a live replica holds it: one atomic
     /// step, so two replicas adopting the same session at once cannot both win.
-    /// `None` when Redis cannot tell now.
-    pub(crate) async fn take_over(&self, id: &SessionId) -> Option<bool> {
+    /// `Some(incarnation)` (≥ 1: how many times it has moved) when it is ours now,
+    /// `Some(0)` when a live replica holds it, `None` when Redis cannot tell now.
+    pub(crate) async fn take_over(&self, id: &SessionId) -> Option<u64> {
         let mut redis = self.commands()?;
-        let taken: i64 = within(
+        within(
             redis::Script::new(TAKE_OVER)
                 .key(self.key("session", &id.to_string()))
+                .key(self.key("incarnation", &id.to_string()))
                 .arg(&self.replica)
                 .arg(SESSION_TTL.as_secs())
                 .arg(self.key("replica", ""))
+                .arg(self.state_ttl.as_secs().max(1))
                 .invoke_async(&mut redis),
         )
-        .await?;
-        Some(taken == 1)
+        .await
     }
 
     /// Which live replica holds session `id`; `None` when Redis cannot tell now.
@@ -208,11 +233,14 @@ pub(super) async fn refresh_sessions(
                 .arg("EX")
                 .arg(SESSION_TTL.as_secs())
                 .ignore();
-            // A Streamable session's saved state lives as long as the session.
-            pipe.cmd("EXPIRE")
-                .arg(cluster.key("state", &id.to_string()))
-                .arg(cluster.state_ttl.as_secs().max(1))
-                .ignore();
+            // A Streamable session's saved state, events and incarnation count live
+            // as long as the session.
+            for kind in ["state", "events", "incarnation"] {
+                pipe.cmd("EXPIRE")
+                    .arg(cluster.key(kind, &id.to_string()))
+                    .arg(cluster.state_ttl.as_secs().max(1))
+                    .ignore();
+            }
         }
         let done: Option<()> = within(pipe.query_async(redis)).await;
         if done.is_none() {

@@ -21,7 +21,7 @@ use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
 use super::relay::WireItem;
-use super::{within, Cluster};
+use super::{within, Cluster, Owner};
 use crate::access::Principal;
 use crate::protocol::{Message, ProtocolVersion, RequestId};
 use crate::registry::RouteError;
@@ -29,6 +29,19 @@ use crate::session::{Envelope, EventSink, Refusal, SessionId};
 
 /// How long a forwarded request waits for its owner's reply before it is a 503.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a request for a session its replica is letting go waits for the
+/// directory to stop naming that replica (its events are flushed first: at most one
+/// command timeout) before it is a 503.
+const MOVE_WAIT: Duration = Duration::from_secs(3);
+
+/// What became of a forwarded delivery that did not fail.
+pub enum Forwarded {
+    /// The owner's session holds it.
+    Delivered,
+    /// The owner has let the session go for another replica to adopt, and the
+    /// directory says so now: route `Envelope` again.
+    Moved(Envelope),
+}
 
 /// Why a delivery could not be forwarded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +120,7 @@ pub(super) struct Reply {
 pub(super) enum Outcome {
     Delivered,
     Unknown,
+    Moving,
     Refused(WireRefusal),
 }
 
@@ -248,7 +262,7 @@ impl Cluster {
         id: &SessionId,
         principal: &Option<Principal>,
         envelope: Envelope,
-    ) -> Result<(), ForwardError> {
+    ) -> Result<Forwarded, ForwardError> {
         if !self.subscribed.load(Ordering::Acquire) {
             return Err(ForwardError::Unavailable); // no reply could reach us
         }
@@ -275,8 +289,9 @@ impl Cluster {
         };
         self.pending.remove(&correlation);
         let refused = match outcome {
-            Some(Outcome::Delivered) => return Ok(()),
+            Some(Outcome::Delivered) => return Ok(Forwarded::Delivered),
             Some(Outcome::Unknown) => ForwardError::UnknownSession,
+            Some(Outcome::Moving) => return self.moved(owner, id, message, held).await,
             Some(Outcome::Refused(refusal)) => ForwardError::Refused(refusal.into()),
             None => ForwardError::Unavailable,
         };
@@ -284,6 +299,35 @@ impl Cluster {
             self.unhold(stream); // the response is the error instead
         }
         Err(refused)
+    }
+
+    /// `owner` is letting session `id` go: once the directory no longer names it, the
+    /// delivery (rebuilt from `message`, with its response stream taken back) is
+    /// routed again — to whichever replica adopts the session.
+    async fn moved(
+        &self,
+        owner: &str,
+        id: &SessionId,
+        message: InboxMessage,
+        held: Option<u64>,
+    ) -> Result<Forwarded, ForwardError> {
+        let mut sink = held.and_then(|stream| self.unhold(stream)).map(|r| r.sink);
+        let InboxMessage::Deliver { envelope, .. } = message else {
+            return Err(ForwardError::Unavailable);
+        };
+        let envelope = envelope
+            .into_envelope(|_| sink.take().unwrap_or_else(|| EventSink::channel(1, 1).0))
+            .ok_or(ForwardError::Unavailable)?;
+        let deadline = tokio::time::Instant::now() + MOVE_WAIT;
+        while tokio::time::Instant::now() < deadline {
+            match self.owner(id).await {
+                Some(Owner::Replica(still)) if still == owner => {}
+                Some(_) => return Ok(Forwarded::Moved(envelope)),
+                None => break,
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err(ForwardError::Unavailable)
     }
 
     async fn publish_and_wait(
@@ -349,6 +393,9 @@ impl Cluster {
                 let principal = principal.map(|p| Principal(p.into()));
                 match self.sessions.deliver(&id, &principal, envelope).await {
                     Ok(()) => Outcome::Delivered,
+                    Err(RouteError::UnknownSession) if self.handed_over.contains_key(&id) => {
+                        Outcome::Moving
+                    }
                     Err(RouteError::UnknownSession) => Outcome::Unknown,
                     Err(RouteError::Refused(refusal)) => Outcome::Refused((&refusal).into()),
                 }

@@ -25,7 +25,9 @@
 //!   its sessions and subscription streams.
 //! - **Adoption** ([`snapshot`]): a Streamable session's terms are saved in Redis;
 //!   when its replica dies (or shuts down), the next replica that gets one of its
-//!   requests takes it over atomically and serves it from then on.
+//!   requests takes it over atomically and serves it from then on. Its resumable
+//!   streams' recent events are kept in Redis too ([`history`]), so a `Last-Event-ID`
+//!   on the adopter replays what the client missed.
 //! - **Faults**: commands go through a connection manager that reconnects by itself;
 //!   the subscription is re-made by its own loop. While Redis is away, local sessions
 //!   go on; only work that needs it fails, at once.
@@ -37,6 +39,7 @@
 mod directory;
 mod events;
 mod forward;
+mod history;
 mod relay;
 mod snapshot;
 
@@ -48,12 +51,15 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
+use crate::config::McpConfig;
 use crate::registry::{Registry, SessionDirectory};
+use crate::session::SessionId;
 use actix::Addr;
 
 pub use directory::{ClaimError, Owner};
-pub use forward::ForwardError;
 use forward::Outcome;
+pub use forward::{ForwardError, Forwarded};
+pub use history::{incarnation_base, starts_incarnation, EventJournal, PastEvent};
 pub use snapshot::SessionSnapshot;
 
 /// How long one Redis command may take before the work that needs it fails.
@@ -86,6 +92,14 @@ pub struct Cluster {
     queue: (usize, usize),
     /// How long a session's saved state outlives its last refresh (the idle TTL).
     state_ttl: Duration,
+    /// Events kept per session for a replay on another replica (the replay buffer's
+    /// event budget).
+    history_len: usize,
+    /// The queue of the writer that records sessions' events ([`history`]).
+    history: tokio::sync::mpsc::Sender<history::Write>,
+    /// Sessions this replica let go for another one to adopt (it shuts down): a
+    /// request forwarded here for one of them is told to look again, not `404`.
+    handed_over: DashMap<SessionId, ()>,
     /// Held while a session is adopted here: two requests of one session arriving at
     /// once must not build it twice.
     pub(crate) adoption: tokio::sync::Mutex<()>,
@@ -104,15 +118,14 @@ impl Cluster {
     /// and subscription up from then on. Fails only on a malformed URL.
     pub(crate) fn start(
         url: &str,
-        prefix: &str,
-        queue: (usize, usize),
-        state_ttl: Duration,
+        config: &McpConfig,
         sessions: SessionDirectory,
         runtime: &tokio::runtime::Handle,
     ) -> Result<Arc<Cluster>, redis::RedisError> {
+        let (history, history_queue) = history::queue();
         let cluster = Arc::new(Cluster {
             replica: uuid::Uuid::new_v4().to_string(),
-            prefix: prefix.to_owned(),
+            prefix: config.redis_key_prefix.clone(),
             client: redis::Client::open(url)?,
             commands: OnceLock::new(),
             subscribed: AtomicBool::new(false),
@@ -120,8 +133,11 @@ impl Cluster {
             pending: DashMap::new(),
             relayed: DashMap::new(),
             relays: DashMap::new(),
-            queue,
-            state_ttl,
+            queue: (config.outbound_queue, config.outbound_queue_bytes),
+            state_ttl: config.session_idle_ttl,
+            history_len: config.replay_buffer_events,
+            history,
+            handed_over: DashMap::new(),
             adoption: tokio::sync::Mutex::new(()),
             next_correlation: AtomicU64::new(1),
             sessions,
@@ -131,6 +147,7 @@ impl Cluster {
         runtime.spawn(Arc::clone(&cluster).connect());
         runtime.spawn(forward::listen(Arc::clone(&cluster)));
         runtime.spawn(directory::keep_alive(Arc::clone(&cluster)));
+        runtime.spawn(history::write(Arc::clone(&cluster), history_queue));
         tracing::info!(replica = %cluster.replica, "scale-out through Redis: connecting");
         Ok(cluster)
     }

@@ -26,7 +26,7 @@ use crate::session::{EventSink, EventStream, StreamItem};
 /// A response stream held here for a session on another replica.
 pub(super) struct Relayed {
     /// The client's response body.
-    sink: EventSink,
+    pub(super) sink: EventSink,
     /// The replica whose session writes it.
     owner: String,
     /// Fired when it is no longer held: its watcher lets go of the body's queue too

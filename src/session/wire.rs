@@ -9,10 +9,12 @@ use std::sync::Arc;
 
 use super::replay::{event_id, parse_event_id, ReplayBuffer};
 use super::sink::{EventSink, SendError, StreamItem};
+use crate::cluster::{incarnation_base, starts_incarnation, EventJournal, PastEvent};
 use crate::config::{McpConfig, ResponseMode};
 use crate::protocol::RequestId;
 
-/// The standalone GET stream's number; POST streams count up from 1.
+/// The standalone GET stream's number for a session's first owner; POST streams count
+/// up from the one after it. An adopting replica starts from its incarnation's base.
 const STANDALONE: u64 = 0;
 
 /// Why the transport's request cannot be served (answered with a 4xx).
@@ -46,11 +48,13 @@ impl Wire {
         Wire::Streamable(Box::new(Streams {
             mode: config.response_mode,
             priming: false,
+            standalone: STANDALONE,
             next_stream: STANDALONE + 1,
             open,
             by_request: HashMap::new(),
             replay: ReplayBuffer::new(config.replay_buffer_events, config.replay_buffer_bytes),
             forgive_unknown_ids: false,
+            journal: None,
         }))
     }
 
@@ -94,7 +98,7 @@ impl Wire {
             Wire::Legacy(_) => true,
             Wire::Streamable(streams) => streams
                 .open
-                .get(&STANDALONE)
+                .get(&streams.standalone)
                 .and_then(|standalone| standalone.sink.as_ref())
                 .is_some_and(|sink| !sink.is_closed()),
         }
@@ -144,6 +148,9 @@ pub struct Streams {
     /// The session negotiated 2025-11-25 or later: resumable streams start with a
     /// priming event (older clients break on its empty `data:`).
     priming: bool,
+    /// The standalone stream's number: [`STANDALONE`], or an adopter's incarnation
+    /// base, so that no event id it hands out repeats one of an earlier owner's.
+    standalone: u64,
     /// Number of the next POST stream.
     next_stream: u64,
     /// Streams still expected to carry messages (the standalone one always).
@@ -155,6 +162,9 @@ pub struct Streams {
     /// Adopted from another replica: a `Last-Event-ID` it handed out names no stream
     /// here, and opens the standalone stream without a replay instead of a 400.
     forgive_unknown_ids: bool,
+    /// With replicas: where resumable events are also recorded, for a replay on the
+    /// replica that adopts this session if this one goes.
+    journal: Option<EventJournal>,
 }
 
 impl Streams {
@@ -165,6 +175,32 @@ impl Streams {
     /// See [`Streams::forgive_unknown_ids`].
     pub fn forgive_unknown_event_ids(&mut self) {
         self.forgive_unknown_ids = true;
+    }
+
+    /// See [`Streams::journal`].
+    pub fn record_to(&mut self, journal: EventJournal) {
+        self.journal = Some(journal);
+    }
+
+    /// This replica is the session's `incarnation`-th owner: its streams are numbered
+    /// from that incarnation's base, and `history` (the earlier owners' recorded
+    /// events, oldest first) can be replayed.
+    pub fn resume_from(&mut self, incarnation: u64, history: Vec<PastEvent>) {
+        let base = incarnation_base(incarnation);
+        if let Some(standalone) = self.open.remove(&self.standalone) {
+            self.open.insert(base, standalone);
+        }
+        self.standalone = base;
+        self.next_stream = base + 1;
+        for past in history.into_iter().filter(|past| past.stream < base) {
+            self.replay.push(past.stream, past.seq, past.line);
+        }
+    }
+
+    /// Whether `stream` was an earlier owner's standalone stream, which this one's
+    /// standalone stream continues.
+    fn continues_standalone(&self, stream: u64) -> bool {
+        stream < self.standalone && starts_incarnation(stream)
     }
 
     /// A POST carrying `requests` (one, or a batch's) will be answered on `sink`.
@@ -220,6 +256,9 @@ impl Streams {
         };
         let seq = state.next_seq;
         state.next_seq += 1;
+        if let Some(journal) = &self.journal {
+            journal.record(stream, seq, &line);
+        }
         let line: Arc<str> = line.into();
         self.replay.push(stream, seq, Arc::clone(&line));
         let item = StreamItem::resumable(event_id(stream, seq), line);
@@ -258,7 +297,7 @@ impl Streams {
         };
         if self.mode == ResponseMode::JsonOnly {
             // The answer's response cannot stream: use the standalone stream instead.
-            self.emit(STANDALONE, line);
+            self.emit(self.standalone, line);
             return;
         }
         self.make_resumable(stream);
@@ -279,7 +318,7 @@ impl Streams {
 
     /// A message not tied to any request: the standalone stream.
     fn unsolicited(&mut self, line: String) {
-        self.emit(STANDALONE, line);
+        self.emit(self.standalone, line);
     }
 
     /// A GET: without `Last-Event-ID` it takes over the standalone stream (a second
@@ -294,13 +333,16 @@ impl Streams {
             |last: &str| parse_event_id(last).is_some_and(|(stream, _)| stream < self.next_stream);
         let last_event_id = last_event_id.filter(|last| known(last) || !self.forgive_unknown_ids);
         let Some(last) = last_event_id else {
-            let cursor = self.open.get(&STANDALONE).map_or(0, |s| s.next_seq - 1);
+            let cursor = self
+                .open
+                .get(&self.standalone)
+                .map_or(0, |s| s.next_seq - 1);
             if self.priming {
                 let _ = sink.send(StreamItem::Prime {
-                    event_id: event_id(STANDALONE, cursor),
+                    event_id: event_id(self.standalone, cursor),
                 });
             }
-            if let Some(standalone) = self.open.get_mut(&STANDALONE) {
+            if let Some(standalone) = self.open.get_mut(&self.standalone) {
                 standalone.sink = Some(sink);
             }
             return Ok(());
@@ -314,7 +356,13 @@ impl Streams {
                 break;
             }
         }
-        if let Some(state) = self.open.get_mut(&stream) {
+        // An earlier owner's standalone stream goes on as this one's.
+        let live = if self.continues_standalone(stream) {
+            self.standalone
+        } else {
+            stream
+        };
+        if let Some(state) = self.open.get_mut(&live) {
             // Still open: live events follow the replay on this connection.
             state.sink = Some(sink);
         }

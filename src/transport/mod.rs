@@ -25,7 +25,7 @@ pub mod streamable;
 use actix_web::web;
 
 use crate::access::Principal;
-use crate::cluster::Owner;
+use crate::cluster::{Forwarded, Owner};
 use crate::session::{Envelope, EventSink, EventStream, SessionId};
 use crate::state::ServerState;
 use error::TransportError;
@@ -55,15 +55,20 @@ pub(crate) async fn deliver(
     else {
         return Ok(state.sessions.deliver(id, principal, envelope).await?);
     };
-    // Twice at most: a replica that adopted the session just before us is its owner.
-    for _ in 0..2 {
+    // Three rounds at most: a replica that adopted the session just before us is its
+    // owner; one that let it go (shutting down) has a successor by the next round.
+    let mut envelope = envelope;
+    for _ in 0..3 {
         let owner = cluster
             .owner(id)
             .await
             .ok_or(TransportError::DirectoryUnavailable)?;
         match owner {
             Owner::Replica(owner) => {
-                return Ok(cluster.forward_to(&owner, id, principal, envelope).await?);
+                match cluster.forward_to(&owner, id, principal, envelope).await? {
+                    Forwarded::Delivered => return Ok(()),
+                    Forwarded::Moved(back) => envelope = back,
+                }
             }
             Owner::Nobody => {
                 if open::adopt(state, cluster, id, principal).await? {

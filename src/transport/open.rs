@@ -87,12 +87,14 @@ pub(crate) async fn adopt(
     if snapshot.principal.as_deref() != principal.as_ref().map(|p| &*p.0) {
         return Err(TransportError::SessionNotFound);
     }
-    match cluster.take_over(id).await {
+    let incarnation = match cluster.take_over(id).await {
         None => return Err(TransportError::DirectoryUnavailable),
-        Some(false) => return Ok(false),
-        Some(true) => {}
-    }
-    let session = Session::adopted(*id, Arc::clone(state), snapshot)
+        Some(0) => return Ok(false),
+        Some(incarnation) => incarnation,
+    };
+    // Read once it is ours: the old owner records nothing more.
+    let history = cluster.load_history(id).await;
+    let session = Session::adopted(*id, Arc::clone(state), snapshot, incarnation, history)
         .ok_or(TransportError::SessionNotFound)?
         .start();
     let registration = Register {

@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses a different part of this module
 
 pub mod fixtures;
+pub mod replicas;
 pub mod services;
 pub mod sse_client;
 pub mod streamable_client;

@@ -95,6 +95,10 @@ impl Session {
         wire: Wire,
         principal: Option<Principal>,
     ) -> Self {
+        let mut wire = wire;
+        if let (Wire::Streamable(streams), Some(cluster)) = (&mut wire, &server.cluster) {
+            streams.record_to(cluster.journal(id));
+        }
         Session {
             id,
             server,

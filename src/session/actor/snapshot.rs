@@ -1,7 +1,8 @@
 //! A Streamable session across replicas: what it saves of itself in Redis when its
 //! terms or state change ([`Session::persist`]), and a session rebuilt from that on
 //! another replica ([`Session::adopted`]), which goes on where the dead one stopped:
-//! same id, same negotiated terms, log level and subscriptions. Calls that were in
+//! same id, same negotiated terms, log level and subscriptions, and a `Last-Event-ID`
+//! the old replica handed out replays what the client missed. Calls that were in
 //! flight on the old replica are gone (the client retries them); nothing answered is
 //! lost, since it reached the client.
 //!
@@ -12,7 +13,7 @@ use std::sync::Arc;
 
 use super::{Phase, Session};
 use crate::access::Principal;
-use crate::cluster::SessionSnapshot;
+use crate::cluster::{PastEvent, SessionSnapshot};
 use crate::methods::lifecycle::{ClientInfo, Negotiated};
 use crate::methods::SessionState;
 use crate::protocol::ProtocolVersion;
@@ -47,19 +48,24 @@ impl Session {
         cluster.save_snapshot(self.id, snapshot);
     }
 
-    /// The session `id` as `snapshot` left it, ready to serve on this replica; `None`
-    /// when the snapshot names a revision this server does not speak.
+    /// The session `id` as `snapshot` left it, ready to serve on this replica as its
+    /// `incarnation`-th owner, with the earlier owners' recorded events (`history`)
+    /// ready to replay; `None` when the snapshot names a revision this server does
+    /// not speak.
     pub fn adopted(
         id: SessionId,
         server: Arc<ServerState>,
         snapshot: SessionSnapshot,
+        incarnation: u64,
+        history: Vec<PastEvent>,
     ) -> Option<Session> {
         let version = ProtocolVersion::parse_handshake(&snapshot.version)?;
         let principal = snapshot.principal.map(|p| Principal(p.into()));
         let mut wire = Wire::streamable(&server.config);
         if let Wire::Streamable(streams) = &mut wire {
             streams.set_priming(version.has_sse_priming());
-            // Event ids the old replica handed out name nothing here.
+            streams.resume_from(incarnation, history);
+            // An event id no earlier owner recorded opens the standalone stream.
             streams.forgive_unknown_event_ids();
         }
         let mut session = Session::new(id, server, wire, principal);

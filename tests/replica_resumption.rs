@@ -6,7 +6,7 @@
 mod common;
 
 use common::eventually;
-use common::replicas::{replica, BinaryReplica};
+use common::replicas::{added_tool, replica, BinaryReplica};
 use common::services::RedisServer;
 use common::streamable_client::{Event, EventReader, StreamableClient};
 use serde_json::json;
@@ -45,14 +45,6 @@ async fn resume(client: &StreamableClient, last: &str) -> EventReader {
     }
 }
 
-fn new_tool(name: &'static str) -> actix_mcp::Tool {
-    actix_mcp::Tool::new(
-        name,
-        "Added at run time",
-        |_: actix_mcp::prompt::NoArguments, _ctx| async { "added" },
-    )
-}
-
 #[actix_web::test]
 async fn a_replay_goes_on_on_the_replica_that_adopted_the_session() {
     let redis = RedisServer::start();
@@ -62,7 +54,7 @@ async fn a_replay_goes_on_on_the_replica_that_adopted_the_session() {
 
     // Two list changes on A's standalone stream; the client keeps the first one's id.
     let mut standalone = EventReader::new(client.get_builder().send().await.expect("GET"));
-    a.mcp.add_tool(new_tool("first")).expect("a new tool");
+    a.mcp.add_tool(added_tool("first")).expect("a new tool");
     let seen = next_message(&mut standalone).await;
     a.mcp.remove_tool("first");
     let missed = next_message(&mut standalone).await;
@@ -89,7 +81,7 @@ async fn a_replay_goes_on_on_the_replica_that_adopted_the_session() {
     let replayed = next_message(&mut resumed).await;
     assert_eq!(replayed, missed, "the missed event, as A sent it");
     // ...then carries it on, with ids of its own.
-    b.mcp.add_tool(new_tool("second")).expect("a new tool");
+    b.mcp.add_tool(added_tool("second")).expect("a new tool");
     let live = next_message(&mut resumed).await;
     assert!(live.data.contains("tools/list_changed"), "{live:?}");
     let old_ids = [&seen, &missed]

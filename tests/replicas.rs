@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::replicas::{replica, BinaryReplica};
+use common::replicas::{added_tool, replica, BinaryReplica};
 use common::services::{Haproxy, RedisServer};
 use common::sse_client::SseClient;
 use common::{eventually, TestServer};
@@ -199,12 +199,9 @@ async fn a_list_change_on_one_replica_reaches_sessions_on_the_others() {
     let (a, b) = (replica(&redis.url()).await, replica(&redis.url()).await);
     let mut on_b = SseClient::connect(&format!("{}/sse", b.base_url)).await;
     on_b.initialize("2025-03-26").await;
-    let added = actix_mcp::Tool::new(
-        "added_on_a",
-        "Exists on replica A only",
-        |_: actix_mcp::prompt::NoArguments, _ctx| async { "a" },
-    );
-    a.mcp.add_tool(added).expect("a new tool");
+    a.mcp
+        .add_tool(added_tool("added_on_a"))
+        .expect("a new tool");
     let heard = on_b
         .next_message(Duration::from_secs(5))
         .await
@@ -301,12 +298,9 @@ async fn a_streamable_session_is_served_through_another_replica() {
         .await
         .expect("the priming event");
     assert!(prime.data.is_empty() && prime.id.is_some(), "{prime:?}");
-    let added = actix_mcp::Tool::new(
-        "added_on_a",
-        "Exists on replica A only",
-        |_: actix_mcp::prompt::NoArguments, _ctx| async { "a" },
-    );
-    a.mcp.add_tool(added).expect("a new tool");
+    a.mcp
+        .add_tool(added_tool("added_on_a"))
+        .expect("a new tool");
     let changed = events
         .next(Duration::from_secs(5))
         .await

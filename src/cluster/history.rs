@@ -15,7 +15,7 @@
 //! Owns: the entries' shape, the key and the writer. Must not: decide which events
 //! are resumable or what a replay sends (the session's streams do).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -142,29 +142,24 @@ pub(super) fn queue() -> (mpsc::Sender<Write>, mpsc::Receiver<Write>) {
     mpsc::channel(PENDING_WRITES)
 }
 
-/// Writes queued entries in order, a pipeline per batch: `RPUSH` each, then `LTRIM`
-/// and `EXPIRE` each session touched.
+/// Writes queued entries in order, a pipeline per batch: for each session touched,
+/// one `RPUSH` of its entries, then `LTRIM` and `EXPIRE`.
 pub(super) async fn write(cluster: Arc<Cluster>, mut queue: mpsc::Receiver<Write>) {
+    let keep = i64::try_from(cluster.history_len).unwrap_or(i64::MAX);
     let mut batch = Vec::with_capacity(BATCH);
     while queue.recv_many(&mut batch, BATCH).await > 0 {
-        let mut pipe = redis::pipe();
-        let mut touched = HashSet::new();
+        let mut touched: HashMap<SessionId, Vec<String>> = HashMap::new();
         let mut flushes = Vec::new();
         for write in batch.drain(..) {
             match write {
-                Write::Event { session, entry } => {
-                    pipe.cmd("RPUSH")
-                        .arg(cluster.key("events", &session.to_string()))
-                        .arg(entry)
-                        .ignore();
-                    touched.insert(session);
-                }
+                Write::Event { session, entry } => touched.entry(session).or_default().push(entry),
                 Write::Flush(done) => flushes.push(done),
             }
         }
-        for session in &touched {
+        let mut pipe = redis::pipe();
+        for (session, entries) in &touched {
             let key = cluster.key("events", &session.to_string());
-            let keep = i64::try_from(cluster.history_len).unwrap_or(i64::MAX);
+            pipe.cmd("RPUSH").arg(&key).arg(entries).ignore();
             pipe.cmd("LTRIM").arg(&key).arg(-keep).arg(-1).ignore();
             pipe.cmd("EXPIRE")
                 .arg(&key)

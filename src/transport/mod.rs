@@ -46,7 +46,7 @@ pub(crate) async fn deliver(
     state: &Arc<ServerState>,
     id: &SessionId,
     principal: &Option<Principal>,
-    envelope: Envelope,
+    mut envelope: Envelope,
 ) -> Result<(), TransportError> {
     let Some(cluster) = state
         .cluster
@@ -57,7 +57,6 @@ pub(crate) async fn deliver(
     };
     // Three rounds at most: a replica that adopted the session just before us is its
     // owner; one that let it go (shutting down) has a successor by the next round.
-    let mut envelope = envelope;
     for _ in 0..3 {
         let owner = cluster
             .owner(id)

@@ -2,8 +2,8 @@
 //! sessions through Redis, and the real binary as a child process (which a test can
 //! SIGKILL).
 
-use super::{eventually, fast_config, fixtures, start_with, test_tools, TestServer};
-use actix_mcp::{McpConfig, McpServer};
+use super::{eventually, fast_config, start_server, TestServer};
+use actix_mcp::McpConfig;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -13,28 +13,35 @@ pub async fn replica(redis: &str) -> TestServer {
         redis_url: Some(redis.to_owned()),
         ..fast_config()
     };
-    let mut builder = McpServer::builder().title("Test").config(config);
-    for tool in test_tools::binary_like()
-        .into_iter()
-        .chain(test_tools::all())
-    {
-        builder = builder.tool(tool);
-    }
-    for prompt in fixtures::prompts() {
-        builder = builder.prompt(prompt);
-    }
-    let server = start_with(builder.build().expect("valid server"), "").await;
-    let ready = eventually(Duration::from_secs(10), || {
-        let url = format!("{}/readyz", server.base_url);
+    let server = start_server(config, "").await;
+    assert!(
+        ready(&server.base_url, Duration::from_secs(10)).await,
+        "the replica connected to Redis (/readyz)"
+    );
+    server
+}
+
+/// Whether the replica at `base_url` reports ready (`/readyz`) within `within`.
+async fn ready(base_url: &str, within: Duration) -> bool {
+    let url = format!("{base_url}/readyz");
+    eventually(within, || {
+        let url = url.clone();
         async move {
             reqwest::get(&url)
                 .await
                 .is_ok_and(|r| r.status().is_success())
         }
     })
-    .await;
-    assert!(ready, "the replica connected to Redis (/readyz)");
-    server
+    .await
+}
+
+/// A tool to add at run time (its `list_changed` is what the tests watch for).
+pub fn added_tool(name: &'static str) -> actix_mcp::Tool {
+    actix_mcp::Tool::new(
+        name,
+        "Added at run time",
+        |_: actix_mcp::prompt::NoArguments, _ctx| async { "added" },
+    )
 }
 
 /// The real binary as a replica, its log in a file; SIGKILLed when dropped.
@@ -57,17 +64,11 @@ impl BinaryReplica {
             .stderr(std::fs::File::create(&log).expect("log file"))
             .spawn()
             .expect("start the actix-mcp binary");
-        let url = format!("http://127.0.0.1:{port}/readyz");
-        let ready = eventually(Duration::from_secs(20), || {
-            let url = url.clone();
-            async move {
-                reqwest::get(&url)
-                    .await
-                    .is_ok_and(|r| r.status().is_success())
-            }
-        })
-        .await;
-        assert!(ready, "replica on {port} ready");
+        let base_url = format!("http://127.0.0.1:{port}");
+        assert!(
+            ready(&base_url, Duration::from_secs(20)).await,
+            "replica on {port} ready"
+        );
         BinaryReplica { child, port, log }
     }
 

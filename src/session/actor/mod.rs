@@ -92,10 +92,9 @@ impl Session {
     pub fn new(
         id: SessionId,
         server: Arc<ServerState>,
-        wire: Wire,
+        mut wire: Wire,
         principal: Option<Principal>,
     ) -> Self {
-        let mut wire = wire;
         if let (Wire::Streamable(streams), Some(cluster)) = (&mut wire, &server.cluster) {
             streams.record_to(cluster.journal(id));
         }
